@@ -1,0 +1,97 @@
+using System.Globalization;
+using Coordinator.Callbacks.Monitoring;
+using Coordinator.Callbacks.State;
+
+namespace Coordinator.Callbacks;
+
+/// <summary>
+/// Keras 3's <c>ReduceLROnPlateau</c>: it logs the current rate, then (monitor present) leaves
+/// cooldown first, then tests improvement, then counts the wait outside cooldown; a reduction
+/// happens only while <c>lr &gt; float32(min_lr)</c> and is clamped to min_lr.
+/// </summary>
+public sealed class ReduceLrOnPlateau : TrainingCallback
+{
+    private readonly ReduceLrOnPlateauSettings _s;
+    private readonly MonitorComparison _cmp;
+    private int _wait;
+    private int _cooldownCounter;
+    private double _best;
+
+    public ReduceLrOnPlateau(string name, ReduceLrOnPlateauSettings settings) : base(name)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (!(settings.Factor < 1.0))
+            throw new CallbackConfigurationException(name, "factor", settings.Factor.ToString(inv),
+                "ReduceLROnPlateau does not support a factor >= 1.0 (the new rate is lr * factor)");
+        if (!(settings.Factor > 0.0))
+            throw new CallbackConfigurationException(name, "factor", settings.Factor.ToString(inv), "must be above 0 (the new rate is lr * factor)");
+        if (settings.Patience < 0)
+            throw new CallbackConfigurationException(name, "patience", settings.Patience.ToString(inv), "must be 0 or more");
+        if (settings.Cooldown < 0)
+            throw new CallbackConfigurationException(name, "cooldown", settings.Cooldown.ToString(inv), "must be 0 or more");
+        if (!(settings.MinLr >= 0) || double.IsInfinity(settings.MinLr))
+            throw new CallbackConfigurationException(name, "min-lr", settings.MinLr.ToString(inv), "must be a finite number, 0 or more");
+        _s = settings;
+        _cmp = new MonitorComparison(MetricDirections.Resolve(name, settings.Monitor, settings.Mode), settings.MinDelta);
+        _best = _cmp.Worst;
+    }
+
+    public int Wait => _wait;
+    public int CooldownCounter => _cooldownCounter;
+    public double Best => _best;
+
+    private bool InCooldown => _cooldownCounter > 0;
+
+    public override void OnTrainBegin(TrainingContext context)
+    {
+        _cooldownCounter = 0;
+        _wait = 0;
+        _best = _cmp.Worst;
+    }
+
+    public override void OnEpochEnd(int epoch, MetricLogs logs, TrainingContext context)
+    {
+        logs["learning_rate"] = context.LearningRate;
+        if (!logs.TryGetValue(_s.Monitor, out var current))
+        {
+            context.Emit(new CallbackWarning(Name,
+                $"Learning rate reduction is conditioned on metric `{_s.Monitor}` which is not available. Available metrics are: {logs.KeyList}."));
+            return;
+        }
+
+        if (InCooldown)
+        {
+            _cooldownCounter--;
+            _wait = 0;
+        }
+
+        if (_cmp.IsImprovement(current, _best))
+        {
+            _best = current;
+            _wait = 0;
+        }
+        else if (!InCooldown)
+        {
+            _wait++;
+            if (_wait >= _s.Patience)
+            {
+                var oldLr = context.LearningRate;
+                if (oldLr > (float)_s.MinLr)
+                {
+                    context.LearningRate = Math.Max(oldLr * _s.Factor, _s.MinLr);
+                    context.Emit(new LearningRateChanged(Name, epoch, oldLr, context.LearningRate, LearningRateChangeReason.Plateau));
+                    _cooldownCounter = _s.Cooldown;
+                    _wait = 0;
+                }
+            }
+        }
+    }
+
+    public override CallbackState SaveState() => new ReduceLrOnPlateauState(_wait, _cooldownCounter, _best);
+
+    public override void RestoreState(CallbackState state)
+    {
+        var s = Expect<ReduceLrOnPlateauState>(state);
+        (_wait, _cooldownCounter, _best) = (s.Wait, s.CooldownCounter, s.Best);
+    }
+}

@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Coordinator.Callbacks.State;
+
+/// <summary>Source-generated JSON for callback state (infinities and NaN allowed: Keras's
+/// initial <c>best</c> is ±inf).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(EngineState))]
+[JsonSerializable(typeof(CallbackState))]
+public sealed partial class CallbackJsonContext : JsonSerializerContext
+{
+    public static string Serialize(EngineState state) => JsonSerializer.Serialize(state, Default.EngineState);
+
+    public static EngineState Deserialize(string json) =>
+        JsonSerializer.Deserialize(json, Default.EngineState)
+        ?? throw new JsonException("callback engine state: the JSON was null");
+}

@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace Coordinator.Callbacks.State;
+
+/// <summary>Everything a callback remembers between epochs; plain data, serializable as JSON.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(EarlyStoppingState), "early-stopping")]
+[JsonDerivedType(typeof(ReduceLrOnPlateauState), "reduce-lr-on-plateau")]
+[JsonDerivedType(typeof(ModelCheckpointState), "model-checkpoint")]
+[JsonDerivedType(typeof(StatelessCallbackState), "stateless")]
+[JsonDerivedType(typeof(CsvLoggerState), "csv-logger")]
+public abstract record CallbackState;
+
+public sealed record EarlyStoppingState(
+    int Wait, int StoppedEpoch, double Best, int BestEpoch, bool HasBestWeights) : CallbackState;
+
+public sealed record ReduceLrOnPlateauState(int Wait, int CooldownCounter, double Best) : CallbackState;
+
+public sealed record KeptCheckpoint(string Path, double? Value, int Epoch);
+
+public sealed record ModelCheckpointState(
+    double Best, int CurrentEpoch, int BatchesSinceLastSave, int LastBatchSeen,
+    IReadOnlyList<KeptCheckpoint> Kept) : CallbackState;
+
+/// <summary>For callbacks that remember nothing (the scheduler, TerminateOnNaN).</summary>
+public sealed record StatelessCallbackState : CallbackState
+{
+    public static readonly StatelessCallbackState Instance = new();
+}
+
+public sealed record CsvLoggerState(IReadOnlyList<string>? Keys, bool HeaderWritten) : CallbackState;

@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace Coordinator.Cli;
+
+/// <summary>The command line: one root with a verb per task.</summary>
+public static class CoordinatorCli
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("Coordinator: actor-based distributed training with Keras-exact callbacks.")
+        {
+            SimulateCommand.Create(stdout, stderr),
+        };
+        var parse = root.Parse(args);
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+}

@@ -1,0 +1,11 @@
+namespace Coordinator.Cli;
+
+/// <summary>Process exit codes, the same for every verb.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>The run itself failed (a callback could not decide, training failed).</summary>
+    public const int Failed = 1;
+    /// <summary>Bad input: arguments, configuration or data files; nothing was run.</summary>
+    public const int BadInput = 2;
+}

@@ -1,0 +1,3 @@
+using Coordinator.Cli;
+
+return CoordinatorCli.Run(args, Console.Out, Console.Error);
