@@ -33,6 +33,7 @@ public static class CallbackConfigReader
     {
         if (!config.HasPath(path)) return [];
         var value = config.GetValue(path);
+        if (HoconFields.IsEmptyList(value)) return [];
         if (!value.IsArray())
             throw new ConfigurationError(path, value.ToString(), "must be a list: callbacks = [ { type = early-stopping, ... } ]");
         var list = value.GetArray();

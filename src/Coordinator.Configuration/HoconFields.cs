@@ -105,6 +105,7 @@ public sealed class HoconFields
     {
         _known.Add(key);
         if (!_items.TryGetValue(key, out var item) || IsNull(item.Value)) return null;
+        if (IsEmptyList(item.Value)) return [];
         if (!item.Value.IsArray())
             throw new ConfigurationError(FieldPath(key), Show(item.Value), "must be a list [ ... ]");
         return item.Value.GetArray().Select(v => v.IsString()
@@ -130,6 +131,9 @@ public sealed class HoconFields
                 throw new ConfigurationError(FieldPath(key), Show(value),
                     $"unknown setting for {what}; allowed: {string.Join(", ", _known.OrderBy(k => k, StringComparer.Ordinal))}");
     }
+
+    /// <summary>Akka's parser does not report <c>[]</c> as an array.</summary>
+    public static bool IsEmptyList(HoconValue v) => v.Values is [HoconArray { Count: 0 }];
 
     private static bool IsNull(HoconValue v) => v.IsString() && string.IsNullOrEmpty(v.GetString());
 

@@ -1,0 +1,9 @@
+namespace Coordinator.Training;
+
+/// <summary>Hidden-layer non-linearity of an <see cref="Mlp"/>.</summary>
+public enum MlpActivation
+{
+    Relu,
+    Tanh,
+    Gelu,
+}
