@@ -1,0 +1,84 @@
+using Coordinator.Actors.Protocol;
+
+namespace Coordinator.Actors.Allreduce;
+
+/// <summary>
+/// One worker's part of a ring allreduce (sum) over a float vector, as pure bookkeeping: the
+/// vector is cut into N chunks; in N-1 reduce-scatter steps each worker passes a chunk to its
+/// successor, which adds it to its own; in N-1 all-gather steps the finished chunks travel on
+/// and replace. Each worker sends 2(N-1) chunks of about L/N floats: 2(N-1)/N of the vector, the
+/// ring-allreduce bound, and no worker carries more than that.
+/// </summary>
+internal sealed class RingAllreduce(int rank, int size)
+{
+    private readonly Queue<AllreduceMessages.RingChunk> _early = new();
+    private float[]? _vector;
+    private long _round = -1;
+
+    public long BytesSent { get; private set; }
+
+    public bool InProgress => _vector is not null;
+
+    /// <summary>Starts round <paramref name="round"/> with this worker's vector; returns the sum at once when alone.</summary>
+    public float[]? Start(long round, float[] vector, Action<AllreduceMessages.RingChunk> send)
+    {
+        if (_vector is not null) throw new InvalidOperationException($"allreduce round {_round} is still in progress");
+        if (size == 1) return vector;
+        _round = round;
+        _vector = vector;
+        Send(0, rank, send);
+        float[]? done = null;
+        while (done is null && _early.Count > 0) done = Apply(_early.Dequeue(), send);
+        return done;
+    }
+
+    /// <summary>Takes a chunk from the predecessor; returns the summed vector when the round is complete.</summary>
+    public float[]? Receive(AllreduceMessages.RingChunk chunk, Action<AllreduceMessages.RingChunk> send)
+    {
+        if (_vector is not null && chunk.Round == _round) return Apply(chunk, send);
+        if (chunk.Round > _round)
+        {
+            _early.Enqueue(chunk); // the predecessor is a round ahead: keep it for our next round
+            return null;
+        }
+        throw new InvalidOperationException($"chunk of round {chunk.Round} arrived during round {_round}");
+    }
+
+    private float[]? Apply(AllreduceMessages.RingChunk chunk, Action<AllreduceMessages.RingChunk> send)
+    {
+        var vector = _vector!;
+        var (start, length) = Range(chunk.Chunk, vector.Length);
+        if (chunk.Data.Length != length)
+            throw new InvalidOperationException($"chunk {chunk.Chunk} has {chunk.Data.Length} floats, expected {length}");
+        var target = vector.AsSpan(start, length);
+        if (chunk.Step < size - 1)
+            for (var i = 0; i < length; i++) target[i] += chunk.Data[i];
+        else
+            chunk.Data.CopyTo(target);
+
+        if (chunk.Step < LastStep)
+        {
+            Send(chunk.Step + 1, chunk.Chunk, send); // the chunk just updated is the one to pass on
+            return null;
+        }
+        _vector = null;
+        return vector;
+    }
+
+    private int LastStep => 2 * (size - 1) - 1;
+
+    private void Send(int step, int chunkIndex, Action<AllreduceMessages.RingChunk> send)
+    {
+        var (start, length) = Range(chunkIndex, _vector!.Length);
+        var data = _vector.AsSpan(start, length).ToArray();
+        BytesSent += Serialization.CoordinatorSerializer.ChunkSize(length);
+        send(new AllreduceMessages.RingChunk(_round, step, chunkIndex, data));
+    }
+
+    private (int Start, int Length) Range(int chunk, int total)
+    {
+        var start = (int)((long)chunk * total / size);
+        var end = (int)((long)(chunk + 1) * total / size);
+        return (start, end - start);
+    }
+}

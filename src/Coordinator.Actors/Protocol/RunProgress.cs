@@ -1,0 +1,20 @@
+using Coordinator.Core.Reporting;
+
+namespace Coordinator.Actors.Protocol;
+
+/// <summary>What the supervisor tells the run's observer (the console, a test) as the run goes.</summary>
+public static class RunProgress
+{
+    public sealed record EpochBegan(int Epoch, int Epochs, int Steps, double LearningRate) : ICoordinatorMessage;
+
+    public sealed record BatchProgress(int Epoch, int Step, double RunningLoss) : ICoordinatorMessage;
+
+    /// <summary>An epoch's aggregated logs and what the callbacks decided, in words.</summary>
+    public sealed record EpochSummarized(
+        int Epoch, IReadOnlyDictionary<string, double> Logs, double Seconds, IReadOnlyList<string> Notes) : ICoordinatorMessage;
+
+    public sealed record Warning(string Message) : ICoordinatorMessage;
+
+    /// <summary>The run is over; the summary says how it ended.</summary>
+    public sealed record RunFinished(RunSummary Summary) : ICoordinatorMessage;
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Coordinator.Actors.Protocol;
+using static Coordinator.Actors.Events.RunEvents;
+
+namespace Coordinator.Actors.Serialization;
+
+/// <summary>Source-generated JSON for every message and event (no reflection, no Newtonsoft).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(WorkerCommands.StartEpoch))]
+[JsonSerializable(typeof(WorkerCommands.StopEpoch))]
+[JsonSerializable(typeof(WorkerCommands.WriteCheckpoint))]
+[JsonSerializable(typeof(WorkerCommands.LoadWeights))]
+[JsonSerializable(typeof(WorkerCommands.Evaluate))]
+[JsonSerializable(typeof(WorkerReports.WorkerReady))]
+[JsonSerializable(typeof(WorkerReports.BatchTrained))]
+[JsonSerializable(typeof(WorkerReports.EpochTrained))]
+[JsonSerializable(typeof(WorkerReports.CheckpointWritten))]
+[JsonSerializable(typeof(WorkerReports.WeightsLoaded))]
+[JsonSerializable(typeof(WorkerReports.Evaluated))]
+[JsonSerializable(typeof(WorkerReports.WorkerFailed))]
+[JsonSerializable(typeof(RunProgress.EpochBegan))]
+[JsonSerializable(typeof(RunProgress.BatchProgress))]
+[JsonSerializable(typeof(RunProgress.EpochSummarized))]
+[JsonSerializable(typeof(RunProgress.Warning))]
+[JsonSerializable(typeof(RunProgress.RunFinished))]
+[JsonSerializable(typeof(RunStarted))]
+[JsonSerializable(typeof(EpochCompleted))]
+[JsonSerializable(typeof(LearningRateChanged))]
+[JsonSerializable(typeof(CheckpointSaved))]
+[JsonSerializable(typeof(CheckpointDeleted))]
+[JsonSerializable(typeof(TrainingStopped))]
+[JsonSerializable(typeof(BestWeightsRestored))]
+[JsonSerializable(typeof(RunCompleted))]
+[JsonSerializable(typeof(RunFailed))]
+internal sealed partial class CoordinatorJsonContext : JsonSerializerContext;

@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Runtime.Serialization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Akka.Actor;
+using Akka.Serialization;
+using Coordinator.Actors.Protocol;
+using static Coordinator.Actors.Events.RunEvents;
+
+namespace Coordinator.Actors.Serialization;
+
+/// <summary>
+/// The coordinator's own serializer for every message and event: JSON from source generation
+/// under short, versioned manifests, and raw little-endian float32 bytes for tensor chunks
+/// (never JSON: a chunk's payload is its 4 x n bytes plus a 16-byte header).
+/// </summary>
+public sealed class CoordinatorSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 1701;
+    private const string RingChunkManifest = "ring-chunk.v1";
+    private const int ChunkHeaderBytes = 16;
+
+    private static readonly CoordinatorJsonContext Json = CoordinatorJsonContext.Default;
+
+    // Manifest per type; ".vN" is the schema version, so older versions can be read after a change.
+    private static readonly (Type Type, string Manifest, JsonTypeInfo Info)[] Table =
+    [
+        (typeof(WorkerCommands.StartEpoch), "start-epoch.v1", Json.StartEpoch),
+        (typeof(WorkerCommands.StopEpoch), "stop-epoch.v1", Json.StopEpoch),
+        (typeof(WorkerCommands.WriteCheckpoint), "write-checkpoint.v1", Json.WriteCheckpoint),
+        (typeof(WorkerCommands.LoadWeights), "load-weights.v1", Json.LoadWeights),
+        (typeof(WorkerCommands.Evaluate), "evaluate.v1", Json.Evaluate),
+        (typeof(WorkerReports.WorkerReady), "worker-ready.v1", Json.WorkerReady),
+        (typeof(WorkerReports.BatchTrained), "batch-trained.v1", Json.BatchTrained),
+        (typeof(WorkerReports.EpochTrained), "epoch-trained.v1", Json.EpochTrained),
+        (typeof(WorkerReports.CheckpointWritten), "checkpoint-written.v1", Json.CheckpointWritten),
+        (typeof(WorkerReports.WeightsLoaded), "weights-loaded.v1", Json.WeightsLoaded),
+        (typeof(WorkerReports.Evaluated), "evaluated.v1", Json.Evaluated),
+        (typeof(WorkerReports.WorkerFailed), "worker-failed.v1", Json.WorkerFailed),
+        (typeof(RunProgress.EpochBegan), "progress-epoch-began.v1", Json.EpochBegan),
+        (typeof(RunProgress.BatchProgress), "progress-batch.v1", Json.BatchProgress),
+        (typeof(RunProgress.EpochSummarized), "progress-epoch-summarized.v1", Json.EpochSummarized),
+        (typeof(RunProgress.Warning), "progress-warning.v1", Json.Warning),
+        (typeof(RunProgress.RunFinished), "progress-run-finished.v1", Json.RunFinished),
+        (typeof(RunStarted), "run-started.v1", Json.RunStarted),
+        (typeof(EpochCompleted), "epoch-completed.v1", Json.EpochCompleted),
+        (typeof(LearningRateChanged), "lr-changed.v1", Json.LearningRateChanged),
+        (typeof(CheckpointSaved), "checkpoint-saved.v1", Json.CheckpointSaved),
+        (typeof(CheckpointDeleted), "checkpoint-deleted.v1", Json.CheckpointDeleted),
+        (typeof(TrainingStopped), "training-stopped.v1", Json.TrainingStopped),
+        (typeof(BestWeightsRestored), "best-weights-restored.v1", Json.BestWeightsRestored),
+        (typeof(RunCompleted), "run-completed.v1", Json.RunCompleted),
+        (typeof(RunFailed), "run-failed.v1", Json.RunFailed),
+    ];
+
+    private static readonly Dictionary<Type, (string Manifest, JsonTypeInfo Info)> ByType =
+        Table.ToDictionary(t => t.Type, t => (t.Manifest, t.Info));
+
+    private static readonly Dictionary<string, JsonTypeInfo> ByManifest =
+        Table.ToDictionary(t => t.Manifest, t => t.Info);
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) => o switch
+    {
+        AllreduceMessages.RingChunk => RingChunkManifest,
+        _ when ByType.TryGetValue(o.GetType(), out var entry) => entry.Manifest,
+        _ => throw new ArgumentException($"{nameof(CoordinatorSerializer)} cannot serialize {o.GetType().FullName}"),
+    };
+
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        AllreduceMessages.RingChunk chunk => ChunkToBytes(chunk),
+        _ when ByType.TryGetValue(obj.GetType(), out var entry) => JsonSerializer.SerializeToUtf8Bytes(obj, entry.Info),
+        _ => throw new ArgumentException($"{nameof(CoordinatorSerializer)} cannot serialize {obj.GetType().FullName}"),
+    };
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (manifest == RingChunkManifest) return ChunkFromBytes(bytes);
+        if (ByManifest.TryGetValue(manifest, out var info))
+            return JsonSerializer.Deserialize(bytes, info)
+                   ?? throw new SerializationException($"{manifest}: the payload was null");
+        throw new SerializationException($"{nameof(CoordinatorSerializer)}: unknown manifest '{manifest}'");
+    }
+
+    /// <summary>The payload size of a chunk: header plus raw float32 bytes.</summary>
+    public static int ChunkSize(int floats) => ChunkHeaderBytes + floats * sizeof(float);
+
+    private static byte[] ChunkToBytes(AllreduceMessages.RingChunk chunk)
+    {
+        var bytes = new byte[ChunkSize(chunk.Data.Length)];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, chunk.Round);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), chunk.Step);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), chunk.Chunk);
+        var payload = MemoryMarshal.AsBytes(chunk.Data.AsSpan());
+        if (BitConverter.IsLittleEndian) payload.CopyTo(bytes.AsSpan(ChunkHeaderBytes));
+        else
+            for (var i = 0; i < chunk.Data.Length; i++)
+                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(ChunkHeaderBytes + i * 4), chunk.Data[i]);
+        return bytes;
+    }
+
+    private static AllreduceMessages.RingChunk ChunkFromBytes(byte[] bytes)
+    {
+        if (bytes.Length < ChunkHeaderBytes || (bytes.Length - ChunkHeaderBytes) % 4 != 0)
+            throw new SerializationException($"ring chunk of {bytes.Length} bytes is malformed");
+        var data = new float[(bytes.Length - ChunkHeaderBytes) / 4];
+        if (BitConverter.IsLittleEndian) bytes.AsSpan(ChunkHeaderBytes).CopyTo(MemoryMarshal.AsBytes(data.AsSpan()));
+        else
+            for (var i = 0; i < data.Length; i++)
+                data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(ChunkHeaderBytes + i * 4));
+        return new AllreduceMessages.RingChunk(
+            BinaryPrimitives.ReadInt64LittleEndian(bytes),
+            BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)),
+            BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)),
+            data);
+    }
+}

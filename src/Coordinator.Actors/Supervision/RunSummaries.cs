@@ -1,0 +1,58 @@
+using Coordinator.Actors.State;
+using Coordinator.Callbacks;
+using Coordinator.Callbacks.Monitoring;
+using Coordinator.Core.Reporting;
+
+namespace Coordinator.Actors.Supervision;
+
+/// <summary>Builds <c>summary.json</c>'s contents from the run's events alone.</summary>
+public static class RunSummaries
+{
+    public static RunSummary From(RunState state, SupervisorSettings settings, string? error = null)
+    {
+        var (monitor, direction) = Monitor(settings.Callbacks);
+        var history = state.Epochs.Select(e => new EpochRecord(
+            e.Epoch, e.LearningRate, Get(e.Logs, "loss"), Get(e.Logs, "accuracy"), Get(e.Logs, "val_loss"),
+            Get(e.Logs, "val_accuracy"), e.Seconds)).ToList();
+
+        int? bestEpoch = null;
+        double? best = null;
+        var cmp = new MonitorComparison(direction, 0);
+        foreach (var e in state.Epochs)
+            if (e.Logs.TryGetValue(monitor, out var v) && (best is null || cmp.Better(v, best.Value)) && !double.IsNaN(v))
+                (bestEpoch, best) = (e.Epoch, v);
+        if (state.Restored is { } restored)
+        {
+            bestEpoch = restored.Epoch;
+            best = state.Epochs.FirstOrDefault(e => e.Epoch == restored.Epoch)?.Logs.GetValueOrDefault(monitor);
+        }
+
+        var status = state.Failed is not null || error is not null ? RunStatus.Failed
+            : state.Stop is not null ? RunStatus.Stopped
+            : RunStatus.Completed;
+        return new RunSummary(
+            settings.RunId, status, state.Epochs.Count, state.Stop?.Epoch ?? 0, state.Stop?.Reason, monitor, bestEpoch, best,
+            state.Completed?.Final, settings.Workers, settings.Sync,
+            state.Completed?.WallSeconds ?? state.Failed?.WallSeconds ?? 0,
+            history,
+            state.LearningRateChanges.Select(c => new LrChangeRecord(c.Epoch, c.From, c.To, c.Reason)).ToList(),
+            state.Checkpoints.Select(c => new CheckpointRecord(
+                c.Saved.Epoch, Relative(settings.RunFolder, c.Saved.Path), c.Saved.Sha256, c.Saved.Bytes, c.Saved.MonitorValue, c.Deleted)).ToList(),
+            state.Completed is { } done ? Relative(settings.RunFolder, done.FinalModelPath) : null,
+            error ?? state.Failed?.Reason);
+    }
+
+    /// <summary>The metric the run is judged by: the first EarlyStopping's, else ModelCheckpoint's, else ReduceLROnPlateau's.</summary>
+    public static (string Monitor, Direction Direction) Monitor(IReadOnlyList<CallbackSettings> callbacks)
+    {
+        foreach (var c in callbacks.OfType<EarlyStoppingSettings>()) return (c.Monitor, MetricDirections.Resolve(c.Type, c.Monitor, c.Mode));
+        foreach (var c in callbacks.OfType<ModelCheckpointSettings>()) return (c.Monitor, MetricDirections.Resolve(c.Type, c.Monitor, c.Mode));
+        foreach (var c in callbacks.OfType<ReduceLrOnPlateauSettings>()) return (c.Monitor, MetricDirections.Resolve(c.Type, c.Monitor, c.Mode));
+        return ("val_loss", Direction.Minimize);
+    }
+
+    public static string Relative(string folder, string path) =>
+        Path.IsPathRooted(path) ? Path.GetRelativePath(folder, path) : path;
+
+    private static double Get(IReadOnlyDictionary<string, double> logs, string key) => logs.TryGetValue(key, out var v) ? v : double.NaN;
+}

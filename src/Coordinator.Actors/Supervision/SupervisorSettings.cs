@@ -1,0 +1,30 @@
+using Coordinator.Callbacks;
+
+namespace Coordinator.Actors.Supervision;
+
+/// <summary>What the supervisor needs to run a training: fixed for the run's lifetime.</summary>
+/// <param name="RunFolder">Absolute folder for checkpoints and the final model.</param>
+/// <param name="StepsPerEpoch">Steps every worker runs per epoch (for progress).</param>
+public sealed record SupervisorSettings(
+    string RunId,
+    string RunFolder,
+    int Workers,
+    int Epochs,
+    int StepsPerEpoch,
+    IReadOnlyList<CallbackSettings> Callbacks,
+    double InitialLearningRate,
+    string Sync,
+    long Seed,
+    string ConfigSha256,
+    TimeSpan EpochTimeout)
+{
+    public string PersistenceId => $"run-{RunId}";
+
+    /// <summary>Where ModelCheckpoint's relative file names go.</summary>
+    public string CheckpointFolder => Path.Combine(RunFolder, "checkpoints");
+
+    /// <summary>Where EarlyStopping's best weights are kept until they are restored.</summary>
+    public string BestWeightsPath => Path.Combine(RunFolder, "state", "best.weights");
+
+    public string FinalModelPath => Path.Combine(RunFolder, "final.weights");
+}

@@ -1,0 +1,46 @@
+namespace Coordinator.Core.Replicas;
+
+/// <summary>
+/// One worker's copy of the model and its optimizer: the port through which workers train
+/// without knowing the tensor library. A replica is created, used and disposed on one thread
+/// (TorchSharp's dispose scopes are per thread).
+/// </summary>
+public interface IReplica : IDisposable
+{
+    /// <summary>Number of float32 values in the flat parameter (and gradient) vector.</summary>
+    int ParameterCount { get; }
+
+    /// <summary>Forward and backward on these training samples (indices into the training set);
+    /// keeps the gradient of the batch's mean loss. An empty batch leaves a zero gradient.</summary>
+    BatchResult ComputeGradients(ReadOnlySpan<int> trainIndices);
+
+    /// <summary>Copies the kept gradient into <paramref name="destination"/> (length <see cref="ParameterCount"/>).</summary>
+    void ReadGradients(Span<float> destination);
+
+    /// <summary>Makes <paramref name="gradient"/> the gradient and takes one optimizer step at <paramref name="learningRate"/>.</summary>
+    void ApplyGradients(ReadOnlySpan<float> gradient, double learningRate);
+
+    /// <summary>One optimizer step with the replica's own kept gradient (local SGD).</summary>
+    void Step(double learningRate);
+
+    void ReadParameters(Span<float> destination);
+
+    void WriteParameters(ReadOnlySpan<float> source);
+
+    /// <summary>Loss sum and correct predictions on samples of the training or validation set, in eval mode.</summary>
+    BatchResult Evaluate(ReadOnlySpan<int> indices, bool validation);
+
+    /// <summary>Writes the weights in the tensor library's own format (<c>Module.load</c> reads them).</summary>
+    void SaveWeights(Stream destination);
+
+    void LoadWeights(Stream source);
+}
+
+/// <summary>Sum of per-sample losses, correct predictions and sample count of a batch.</summary>
+public readonly record struct BatchResult(double LossSum, int Correct, int Count);
+
+/// <summary>Builds replicas; called on each worker's own training thread.</summary>
+public interface IReplicaFactory
+{
+    IReplica Create(int worker);
+}

@@ -1,0 +1,26 @@
+using Coordinator.Core.Data;
+using Coordinator.Core.Model;
+
+namespace Coordinator.Core;
+
+/// <summary>Where the data comes from and how it is split.</summary>
+public sealed record DataSettings(string Path, CsvFormat Format, double ValidationSplit = 0.2, bool Shuffle = true);
+
+/// <summary>The training loop: epochs, batches, workers and how their replicas stay in sync.</summary>
+public sealed record TrainingSettings(
+    int Epochs = 50,
+    int BatchSize = 32,
+    int Workers = 2,
+    long Seed = 42,
+    SyncMode Sync = SyncMode.Gradients,
+    int SyncEvery = 8,
+    TimeSpan? EpochTimeout = null,
+    int ThreadsPerWorker = 0);
+
+/// <summary>A whole run's settings apart from the callbacks.</summary>
+public sealed record RunSettings(DataSettings Data, ModelSettings Model, OptimizerSettings Optimizer, TrainingSettings Training)
+{
+    /// <summary>Intra-op threads per worker: as set, or the cores shared out so that workers x threads &lt;= cores.</summary>
+    public int ThreadsPerWorker(int cores) =>
+        Training.ThreadsPerWorker > 0 ? Training.ThreadsPerWorker : Math.Max(1, cores / Training.Workers);
+}

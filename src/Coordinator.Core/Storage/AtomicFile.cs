@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+
+namespace Coordinator.Core.Storage;
+
+/// <summary>
+/// Writes files so that a final name never holds a partial file: write to a temporary name in
+/// the same folder, flush to disk, then rename over the final name. Returns the SHA-256 and size.
+/// </summary>
+public static class AtomicFile
+{
+    public const string TemporaryMarker = ".partial-";
+
+    public static (string Sha256, long Bytes) Write(string path, Action<Stream> write)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(folder);
+        var temporary = Path.Combine(folder, Path.GetFileName(path) + TemporaryMarker + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(file);
+                file.Flush(flushToDisk: true);
+            }
+            var digest = Sha256Of(temporary);
+            var bytes = new FileInfo(temporary).Length;
+            File.Move(temporary, path, overwrite: true);
+            return (digest, bytes);
+        }
+        catch
+        {
+            try { File.Delete(temporary); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    public static string Sha256Of(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(file));
+    }
+}
