@@ -35,7 +35,7 @@ public sealed class ModelCheckpoint : TrainingCallback
             throw new CallbackConfigurationException(name, "save-top-k", settings.SaveTopK.ToString(inv), "must be -1 (keep all), 0 (save none) or a positive number of files");
         try
         {
-            var probe = PythonFormat.FieldNames(settings.Filepath).ToDictionary(n => n, object (_) => 1L);
+            var probe = PythonFormat.FieldNames(settings.Filepath).Distinct().ToDictionary(n => n, object (_) => 1L);
             PythonFormat.Format(settings.Filepath, probe);
         }
         catch (PythonFormatException e) when (e is not PythonFormatKeyException)
@@ -115,9 +115,11 @@ public sealed class ModelCheckpoint : TrainingCallback
     {
         if (_s.SaveTopK < 0) return true;
         if (_s.SaveTopK == 0) return false;
-        var others = _kept.Where(k => k.Path != path).ToList();
-        if (others.Count < _s.SaveTopK) return true;
-        return current is { } value && _cmp.Better(value, Rank(Worst(others)));
+        // Lightning's rule: save while fewer than k are kept, else only what beats the k-th best
+        // (a file kept under the same name counts too, so a worse model never overwrites it).
+        var replaces = _kept.Any(k => k.Path == path);
+        if (!replaces && _kept.Count < _s.SaveTopK) return true;
+        return current is { } value && !double.IsNaN(value) && _cmp.Better(value, Rank(Worst(_kept)));
     }
 
     private void Keep(string path, double? value, int epoch, TrainingContext context)
@@ -133,11 +135,12 @@ public sealed class ModelCheckpoint : TrainingCallback
         }
     }
 
-    private double Rank(KeptCheckpoint k) => k.Value ?? _cmp.Worst;
+    // A missing or NaN value ranks worst, as Lightning ranks NaN.
+    private double Rank(KeptCheckpoint k) => k.Value is { } v && !double.IsNaN(v) ? v : _cmp.Worst;
 
     // The worst kept file: the worst value; among equals, the oldest.
     private KeptCheckpoint Worst(IEnumerable<KeptCheckpoint> kept) =>
-        kept.Aggregate((worst, k) => _cmp.Better(Rank(worst), Rank(k)) ? k : worst);
+        kept.Aggregate((worst, k) => _cmp.Better(Rank(worst), Rank(k)) || (Rank(k).Equals(_cmp.Worst) && !Rank(worst).Equals(_cmp.Worst)) ? k : worst);
 
     private string FilePath(int epoch, int? batch, MetricLogs logs)
     {

@@ -18,7 +18,7 @@ public static class ScheduleReader
             "exponential-after" => new ExponentialAfterSchedule(RequireInt(f, "hold-epochs"), RequireDouble(f, "rate")),
             "multiply-every" => new MultiplyEverySchedule(RequireInt(f, "every"), RequireDouble(f, "factor")),
             "inverse-time" => new InverseTimeSchedule(RequireDouble(f, "initial-lr"), RequireDouble(f, "decay")),
-            "cosine" => new CosineSchedule(RequireDouble(f, "initial-lr"), RequireInt(f, "decay-epochs"), f.Double("alpha", 0)),
+            "cosine" => new CosineSchedule(RequireDouble(f, "initial-lr"), RequireInt(f, "decay-epochs"), RequireDouble(f, "alpha")),
             "piecewise" => new PiecewiseSchedule(
                 f.IntList("boundaries") ?? throw ConfigurationError.Missing(f.FieldPath("boundaries"), "a list of epochs, e.g. [10, 20]"),
                 f.DoubleList("values") ?? throw ConfigurationError.Missing(f.FieldPath("values"), "a list of rates, one more than boundaries")),

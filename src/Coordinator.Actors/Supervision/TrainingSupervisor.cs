@@ -194,8 +194,7 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         var work = new Queue<CallbackDecision>(_epochDecisions.Where(d => d is CheckpointRequested or CheckpointDeletionRequested or BestWeightsMarked));
         var notes = DecisionNotes.For(_epochDecisions);
         var logs = ended.Logs.ToDictionary(kv => kv.Key, kv => kv.Value);
-        PersistAll(events, e => _state = _state.Apply(e));
-        DeferAsync(epoch, _ =>
+        PersistThen(events, () =>
         {
             _observer.Tell(new RunProgress.EpochSummarized(epoch, logs, seconds, notes));
             CarryOut(work, () =>
@@ -348,6 +347,20 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
             _state = _state.Apply(e);
             Become(() => Command<object>(_ => { }));
             _observer.Tell(new RunProgress.RunFinished(RunSummaries.From(_state, _settings)));
+        });
+    }
+
+    /// <summary>
+    /// Persists the events, applies each, and continues once the last is stored. (A counter, not
+    /// DeferAsync: a Persist issued from inside a DeferAsync handler left later replies undelivered.)
+    /// </summary>
+    private void PersistThen(IReadOnlyList<IRunEvent> events, Action then)
+    {
+        var remaining = events.Count;
+        PersistAll(events, e =>
+        {
+            _state = _state.Apply(e);
+            if (--remaining == 0) then();
         });
     }
 

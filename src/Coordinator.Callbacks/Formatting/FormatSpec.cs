@@ -11,10 +11,12 @@ internal sealed record FormatSpec(
         var i = 0;
         char fill = ' ';
         char? align = null;
+        var explicitFill = false;
         if (spec.Length >= 2 && "<>=^".Contains(spec[1]))
         {
             fill = spec[0];
             align = spec[1];
+            explicitFill = true;
             i = 2;
         }
         else if (spec.Length >= 1 && "<>=^".Contains(spec[0]))
@@ -38,10 +40,11 @@ internal sealed record FormatSpec(
         char? type = null;
         if (i < spec.Length) type = spec[i++];
         if (i != spec.Length) throw new PythonFormatException($"Invalid format specifier '{spec}'");
-        if (zeroPad && align is null)
+        // Python: the '0' flag pads with zeros unless a fill is given, and implies '=' alignment unless one is.
+        if (zeroPad)
         {
-            fill = '0';
-            align = '=';
+            if (!explicitFill) fill = '0';
+            align ??= '=';
         }
         return new FormatSpec(fill, align, sign, noNegZero, alternate, zeroPad, width, grouping, precision, type);
     }

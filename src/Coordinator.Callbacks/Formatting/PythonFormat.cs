@@ -142,8 +142,16 @@ public static class PythonFormat
             _ => magnitude.ToString(CultureInfo.InvariantCulture),
         };
         if (spec.Alternate && spec.Type is 'x' or 'X' or 'o' or 'b') body = "0" + spec.Type switch { 'X' => 'X', var t => t } + body;
-        if (spec.Grouping is { } g) body = Group(body, g);
-        return Pad(body, SignOf(value < 0, spec), spec);
+        var prefix = "";
+        if (spec.Alternate && spec.Type is 'x' or 'X' or 'o' or 'b')
+        {
+            prefix = body[..2];
+            body = body[2..];
+        }
+        var sign = SignOf(value < 0, spec);
+        if (spec.Grouping is { } g)
+            body = GroupPadded(body, g, spec.Type is 'x' or 'X' or 'o' or 'b' ? 4 : 3, spec, sign.Length + prefix.Length);
+        return Pad(prefix + body, sign, spec);
     }
 
     private static string FormatFloat(double value, FormatSpec spec, string field)
@@ -154,12 +162,14 @@ public static class PythonFormat
         var negative = double.IsNegative(value) && !double.IsNaN(value);
         var body = FloatBody(Math.Abs(value), spec, type);
         if (negative && spec.NoNegativeZero && IsZero(body)) negative = false;
+        var sign = SignOf(negative, spec);
         if (spec.Grouping is { } g && double.IsFinite(value))
         {
             var cut = body.IndexOfAny(['.', 'e', 'E', '%']);
-            body = cut < 0 ? Group(body, g) : Group(body[..cut], g) + body[cut..];
+            var tail = cut < 0 ? "" : body[cut..];
+            body = GroupPadded(cut < 0 ? body : body[..cut], g, 3, spec, sign.Length + tail.Length) + tail;
         }
-        return Pad(body, SignOf(negative, spec), spec);
+        return Pad(body, sign, spec);
     }
 
     private static string FloatBody(double x, FormatSpec spec, char? type)
@@ -177,7 +187,8 @@ public static class PythonFormat
             case 'e' or 'E':
                 return Exp(x, spec.Precision ?? 6, spec.Alternate, upper);
             case '%':
-                return Alt(PythonFloat.Fixed(x * 100, spec.Precision ?? 6), spec) + "%";
+                var percent = x * 100;
+                return (double.IsFinite(percent) ? Alt(PythonFloat.Fixed(percent, spec.Precision ?? 6), spec) : "inf") + "%";
             case 'g' or 'G' or 'n':
                 return General(x, spec.Precision ?? 6, spec.Alternate, upper, keepOneDecimal: false);
             default:
@@ -213,6 +224,7 @@ public static class PythonFormat
         {
             text = PythonFloat.Fixed(x, Math.Max(p - 1 - exp, 0));
             if (!alternate && text.Contains('.')) text = text.TrimEnd('0').TrimEnd('.');
+            if (alternate && !text.Contains('.')) text += ".";
             if (keepOneDecimal && !text.Contains('.')) text += ".0";
         }
         else
@@ -220,6 +232,7 @@ public static class PythonFormat
             var (digits, e) = PythonFloat.Scientific(x, p - 1);
             var mantissa = digits.Length > 1 ? digits[0] + "." + digits[1..] : digits;
             if (!alternate && mantissa.Contains('.')) mantissa = mantissa.TrimEnd('0').TrimEnd('.');
+            if (alternate && !mantissa.Contains('.')) mantissa += ".";
             text = mantissa + (upper ? "E" : "e") + PythonFloat.Exponent(e);
         }
         return text;
@@ -228,15 +241,26 @@ public static class PythonFormat
     private static string SignOf(bool negative, FormatSpec spec) =>
         negative ? "-" : spec.Sign switch { '+' => "+", ' ' => " ", _ => "" };
 
-    private static string Group(string digits, char separator)
+    private static string Group(string digits, char separator, int size)
     {
         var sb = new StringBuilder();
         for (var i = 0; i < digits.Length; i++)
         {
-            if (i > 0 && (digits.Length - i) % 3 == 0) sb.Append(separator);
+            if (i > 0 && (digits.Length - i) % size == 0) sb.Append(separator);
             sb.Append(digits[i]);
         }
         return sb.ToString();
+    }
+
+    // Python zero-pads inside the grouping: format(1234, '08,d') == '0,001,234'.
+    private static string GroupPadded(string digits, char separator, int size, FormatSpec spec, int otherLength)
+    {
+        if (spec.Fill == '0' && spec.Align == '=')
+        {
+            var target = spec.Width - otherLength;
+            while (digits.Length + (digits.Length - 1) / size < target) digits = "0" + digits;
+        }
+        return Group(digits, separator, size);
     }
 
     private static string Pad(string body, string sign, FormatSpec spec)

@@ -93,7 +93,8 @@ public sealed record InverseTimeSchedule(double InitialLr, double Decay) : Sched
     }
 }
 
-/// <summary><c>cosine { initial-lr, decay-epochs, alpha = 0 }</c>: Keras's <c>CosineDecay</c> by epoch:
+/// <summary><c>cosine { initial-lr, decay-epochs, alpha }</c>: Keras's <c>CosineDecay</c> by epoch (alpha must be
+/// above 0, unlike Keras's default of 0, since a rate of 0 is refused):
 /// initial * ((1 - alpha) * (1 + cos(pi * min(epoch, decay-epochs) / decay-epochs)) / 2 + alpha).</summary>
 public sealed record CosineSchedule(double InitialLr, int DecayEpochs, double Alpha = 0) : ScheduleSpec
 {
@@ -103,7 +104,9 @@ public sealed record CosineSchedule(double InitialLr, int DecayEpochs, double Al
     {
         RequirePositive(callback, "initial-lr", InitialLr);
         if (DecayEpochs < 1) throw Bad(callback, "decay-epochs", DecayEpochs, "must be a whole number, 1 or more");
-        if (!(Alpha >= 0 && Alpha <= 1)) throw Bad(callback, "alpha", Alpha, "must be from 0 to 1 (the final rate is initial-lr * alpha)");
+        if (!(Alpha > 0 && Alpha <= 1))
+            throw Bad(callback, "alpha", Alpha,
+                "must be above 0 and at most 1: the rate ends at initial-lr * alpha, and a rate of 0 is not a usable learning rate");
         return (epoch, _) =>
         {
             var progress = Math.Min(epoch, DecayEpochs) / (double)DecayEpochs;

@@ -1,0 +1,78 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Coordinator.Actors.Protocol;
+using Coordinator.Actors.Serialization;
+using Coordinator.Core.Reporting;
+using static Coordinator.Actors.Events.RunEvents;
+
+namespace Coordinator.Actors.Tests;
+
+public sealed class SerializerTests() : TestKit(TestConfig.Create())
+{
+    public static TheoryData<object> Messages() =>
+    [
+        new WorkerCommands.StartEpoch(3, 0.009999999776482582),
+        new WorkerCommands.StopEpoch(3),
+        new WorkerCommands.WriteCheckpoint(7, "/runs/x/ckpt-01.weights"),
+        new WorkerCommands.LoadWeights(8, "/runs/x/state/best.weights"),
+        new WorkerCommands.Evaluate(9),
+        new WorkerReports.WorkerReady(1, 4810),
+        new WorkerReports.BatchTrained(1, 3, 14, 12.5, 32),
+        new WorkerReports.EpochTrained(1, 3, 23, 100.25, 700, 720, 20.5, 170, 180, 123456, "abcdef0123456789"),
+        new WorkerReports.CheckpointWritten(7, 0, "/p", "00ff", 1234),
+        new WorkerReports.WeightsLoaded(8, 1, "abcd"),
+        new WorkerReports.Evaluated(9, 0, 1, 2, 3, 4, 5, 6),
+        new WorkerReports.WorkerFailed(2, "boom"),
+        new RunProgress.EpochBegan(1, 60, 23, 0.01),
+        new RunProgress.BatchProgress(1, 5, 0.5),
+        new RunProgress.EpochSummarized(1, new Dictionary<string, double> { ["loss"] = 0.5, ["val_loss"] = double.NaN }, 1.5, ["checkpoint saved"]),
+        new RunProgress.Warning("careful"),
+        new RunStarted("r1", 2, "gradients", 42, 60, 0.05, 4810, "sha", new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero)),
+        new EpochCompleted(4, 0.01, new Dictionary<string, double> { ["loss"] = 0.25, ["learning_rate"] = 0.01 }, 2.5, 999, "{\"x\":1}"),
+        new LearningRateChanged(5, 0.01, 0.002, "plateau", "reduce-lr-on-plateau"),
+        new CheckpointSaved(5, null, "/r/c.weights", "sha", 100, "val_loss", 0.123, "regular"),
+        new CheckpointDeleted(6, "/r/c.weights", "top-k"),
+        new TrainingStopped(9, null, "NoImprovement", "early-stopping", "val_loss did not improve"),
+        new BestWeightsRestored(5, "early-stopping"),
+        new RunCompleted("stopped", new FinalMetrics(0.1, 0.97, 0.12, 0.96), "/r/final.weights", "sha", 2048, 33.5),
+        new RunFailed("worker 1 failed", 3),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Every_message_round_trips_through_the_coordinator_serializer(object message)
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        Assert.IsType<CoordinatorSerializer>(serializer);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        var back = Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
+        Assert.Equal(Text(message), Text(back));
+        Assert.Equal(message.GetType(), back.GetType());
+    }
+
+    // Compares records with collections inside by their full JSON text (NaN allowed).
+    private static string Text(object o) => System.Text.Json.JsonSerializer.Serialize(o, o.GetType(),
+        new System.Text.Json.JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+
+    [Fact]
+    public void A_ring_chunk_travels_as_raw_float_bytes()
+    {
+        var data = Enumerable.Range(0, 1000).Select(i => i * 0.5f - 7).ToArray();
+        var chunk = new AllreduceMessages.RingChunk(42_000_017, 3, 2, data);
+        var serializer = Sys.Serialization.FindSerializerFor(chunk);
+        var bytes = serializer.ToBinary(chunk);
+
+        Assert.Equal(16 + 4 * data.Length, bytes.Length);
+        var back = (AllreduceMessages.RingChunk)Sys.Serialization.Deserialize(bytes, serializer.Identifier, "ring-chunk.v1");
+        Assert.Equal((chunk.Round, chunk.Step, chunk.Chunk), (back.Round, back.Step, back.Chunk));
+        Assert.Equal(data, back.Data);
+    }
+
+    [Fact]
+    public void An_unknown_manifest_is_an_error_naming_it()
+    {
+        var serializer = (CoordinatorSerializer)Sys.Serialization.FindSerializerForType(typeof(WorkerCommands.StopEpoch));
+        var e = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([], "no-such.v9"));
+        Assert.Contains("no-such.v9", e.Message);
+    }
+}

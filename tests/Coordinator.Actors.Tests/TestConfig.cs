@@ -1,0 +1,19 @@
+using Akka.Configuration;
+
+namespace Coordinator.Actors.Tests;
+
+/// <summary>
+/// The project's own Akka settings (hocon/coordinator.conf) with every message crossing the
+/// serializer, and an in-memory journal.
+/// </summary>
+public static class TestConfig
+{
+    public static Config Create() =>
+        ConfigurationFactory.ParseString("""
+            akka.loglevel = WARNING
+            akka.actor.serialize-messages = on
+            akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+            akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+            """)
+        .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "hocon", "coordinator.conf"))));
+}

@@ -1,0 +1,60 @@
+using Coordinator.Core.Reporting;
+
+namespace Coordinator.Reporting.Tests;
+
+public class TrainingPlotTests
+{
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    [Fact]
+    public void Writes_a_png_of_the_requested_size()
+    {
+        using var folder = new TempFolder();
+        var path = TrainingPlot.Write(Samples.StoppedRun(), folder.Path);
+
+        Assert.Equal(Path.Combine(folder.Path, "training.png"), path);
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(PngSignature, bytes[..8]);
+        Assert.InRange(bytes.Length, 20_000, 2_000_000);
+        Assert.Equal((1000, 900), PngSize(bytes));
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(folder.Path, ".*"));
+
+        var sample = Environment.GetEnvironmentVariable("REPORTING_SAMPLE_PNG");
+        if (!string.IsNullOrEmpty(sample)) File.Copy(path, sample, overwrite: true);
+    }
+
+    [Fact]
+    public void Survives_an_empty_run_and_non_finite_values()
+    {
+        var empty = Samples.StoppedRun() with
+        {
+            Status = RunStatus.Failed, History = [], LrChanges = [], Checkpoints = [], BestEpoch = null, Best = null,
+            Error = "worker 1 left",
+        };
+        Assert.Equal(PngSignature, TrainingPlot.RenderPng(empty)[..8]);
+
+        var run = Samples.StoppedRun();
+        var nan = run with
+        {
+            Monitor = "val_accuracy",
+            History = [.. run.History.Select(e => e.Epoch % 5 == 0 ? e with { Loss = double.NaN, ValAccuracy = double.PositiveInfinity } : e with { ValLoss = double.NaN })],
+        };
+        var bytes = TrainingPlot.RenderPng(nan, 640, 480);
+        Assert.Equal(PngSignature, bytes[..8]);
+        Assert.Equal((640, 480), PngSize(bytes));
+    }
+
+    [Fact]
+    public void A_constant_rate_uses_a_linear_axis()
+    {
+        var run = Samples.StoppedRun();
+        var flat = run with { History = [.. run.History.Select(e => e with { Lr = 0.001 })], LrChanges = [] };
+        Assert.Equal(PngSignature, TrainingPlot.RenderPng(flat)[..8]);
+    }
+
+    // IHDR: width and height as big-endian 32-bit integers at bytes 16..23.
+    private static (int Width, int Height) PngSize(byte[] png) =>
+        (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)),
+         System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)));
+}
