@@ -100,11 +100,12 @@ public sealed class EarlyStopping : TrainingCallback
                 $"{_s.Monitor} = {value} went past the divergence threshold {Fmt(divergeAt)}"));
     }
 
+    // Sentences count epochs from 1, as Keras prints them; decisions and logs count from 0.
     private string NoImprovementMessage()
     {
         if (_s.Baseline is { } baseline && !_cmp.IsImprovement(_best, baseline))
-            return $"{_s.Monitor} did not beat the baseline {Fmt(baseline)} in {_wait} epochs (best {Fmt(_best)} at epoch {_bestEpoch})";
-        return $"{_s.Monitor} did not improve for {_wait} epochs (best {Fmt(_best)} at epoch {_bestEpoch})";
+            return $"{_s.Monitor} did not beat the baseline {Fmt(baseline)} in {_wait} epochs (best {Fmt(_best)} at epoch {_bestEpoch + 1})";
+        return $"{_s.Monitor} did not improve for {_wait} epochs (best {Fmt(_best)} at epoch {_bestEpoch + 1})";
     }
 
     private void Stop(int epoch, TrainingContext context, StopReason reason)

@@ -10,7 +10,7 @@ public sealed class TerminateOnNaN(string name, TerminateOnNaNSettings settings)
     {
         if (!logs.TryGetValue("loss", out var loss) || double.IsFinite(loss)) return;
         var reason = new StopReason(StopKind.NonFiniteLoss, Name,
-            string.Create(CultureInfo.InvariantCulture, $"Batch {batch} of epoch {epoch}: invalid loss {Formatting.PythonFloat.Repr(loss)}, terminating training"));
+            string.Create(CultureInfo.InvariantCulture, $"Batch {batch} of epoch {epoch + 1}: invalid loss {Formatting.PythonFloat.Repr(loss)}, terminating training"));
         context.RequestStop(Name, epoch, batch, reason);
         if (settings.RaiseError) context.Abort();
     }

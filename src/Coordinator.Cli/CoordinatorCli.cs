@@ -10,6 +10,7 @@ public static class CoordinatorCli
         var root = new RootCommand("Coordinator: actor-based distributed training with Keras-exact callbacks.")
         {
             SimulateCommand.Create(stdout, stderr),
+            Train.TrainCommand.Create(stderr),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

@@ -3,7 +3,7 @@ using Coordinator.Core.Reporting;
 namespace Coordinator.Reporting;
 
 /// <summary>
-/// The one line printed per epoch:
+/// The one line printed per epoch (epochs counted from 1, as Keras prints them; records count from 0):
 /// <c>Epoch 3/60  loss 0.4123  acc 0.8850  val_loss 0.3901  val_acc 0.8972  lr 0.01  2.1s  lr 0.01 -> 0.002 (plateau); checkpoint saved</c>.
 /// Metrics have four decimals; accuracy and the validation metrics are left out when NaN (not
 /// measured), the loss is always shown (<c>nan</c> if it diverged); the callback notes follow, joined
@@ -18,7 +18,7 @@ public static class EpochLine
         ArgumentNullException.ThrowIfNull(epoch);
         var parts = new List<string>(9)
         {
-            $"Epoch {epoch.Epoch}/{totalEpochs}",
+            $"Epoch {epoch.Epoch + 1}/{totalEpochs}",
             "loss " + NumberText.Metric(epoch.Loss),
         };
         AddIfMeasured(parts, "acc", epoch.Accuracy);
@@ -43,7 +43,7 @@ public static class EpochLine
     public static string Partial(int epoch, int totalEpochs, int step, int steps, double runningLoss)
     {
         var percent = steps > 0 ? (int)Math.Floor(100.0 * step / steps) : 0;
-        return $"Epoch {epoch}/{totalEpochs}{Gap}{percent}% ({step}/{steps}){Gap}loss {NumberText.Metric(runningLoss)}";
+        return $"Epoch {epoch + 1}/{totalEpochs}{Gap}{percent}% ({step}/{steps}){Gap}loss {NumberText.Metric(runningLoss)}";
     }
 
     private static void AddIfMeasured(List<string> parts, string name, double value)

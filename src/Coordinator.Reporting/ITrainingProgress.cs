@@ -8,7 +8,7 @@ namespace Coordinator.Reporting;
 /// </summary>
 public interface ITrainingProgress : IDisposable
 {
-    /// <summary>An epoch (1-based) of <paramref name="totalEpochs"/> begins with
+    /// <summary>An epoch (0-based, shown from 1) of <paramref name="totalEpochs"/> begins with
     /// <paramref name="steps"/> batches at rate <paramref name="lr"/>.</summary>
     void EpochStarted(int epoch, int totalEpochs, int steps, double lr);
 

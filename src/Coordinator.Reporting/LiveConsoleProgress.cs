@@ -107,7 +107,7 @@ public sealed class LiveConsoleProgress : ITrainingProgress
                 case Event.Started s:
                     Finish(context, current);
                     current = new EpochView(
-                        context.AddTask(Markup.Escape($"Epoch {s.Epoch}/{s.TotalEpochs}"), autoStart: true, maxValue: Math.Max(1, s.Steps)),
+                        context.AddTask(Markup.Escape($"Epoch {s.Epoch + 1}/{s.TotalEpochs}"), autoStart: true, maxValue: Math.Max(1, s.Steps)),
                         s.Epoch, s.TotalEpochs, s.Steps);
                     ShowPendingBatch(current);
                     break;
@@ -142,7 +142,7 @@ public sealed class LiveConsoleProgress : ITrainingProgress
         }
         view.Task.Value = Math.Min(batch.Step, view.Task.MaxValue);
         view.Task.Description = Markup.Escape(
-            $"Epoch {view.Epoch}/{view.TotalEpochs}  {batch.Step}/{view.Steps}  loss {NumberText.Metric(batch.Loss)}");
+            $"Epoch {view.Epoch + 1}/{view.TotalEpochs}  {batch.Step}/{view.Steps}  loss {NumberText.Metric(batch.Loss)}");
     }
 
     private static void Finish(ProgressContext context, EpochView? view)

@@ -39,7 +39,7 @@ public static class SummaryBlock
     {
         if (string.IsNullOrWhiteSpace(summary.Monitor)) return null;
         if (summary.Best is not { } best || summary.BestEpoch is not { } epoch) return $"{summary.Monitor}: no value";
-        return $"{summary.Monitor} {NumberText.Metric(best)} at epoch {epoch}";
+        return $"{summary.Monitor} {NumberText.Metric(best)} at epoch {epoch + 1}";
     }
 
     private static string Field(string name, string value) => $"  {(name + ":").PadRight(13)}{value}";

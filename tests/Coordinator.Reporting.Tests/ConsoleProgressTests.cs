@@ -53,9 +53,9 @@ public class ConsoleProgressTests
         var output = new StringWriter();
         using (var progress = new PlainConsoleProgress(output, TimeSpan.Zero))
         {
-            progress.EpochStarted(1, 1, 3, 0.1);
+            progress.EpochStarted(0, 1, 3, 0.1);
             for (var step = 1; step <= 3; step++) progress.BatchCompleted(step, 1.0 / step);
-            progress.EpochStarted(2, 2, 100, 0.1);
+            progress.EpochStarted(1, 2, 100, 0.1);
             for (var step = 1; step <= 100; step++) progress.BatchCompleted(step, 0.5);
         }
 
@@ -122,26 +122,26 @@ public class ConsoleProgressTests
 
     private static void FakeRun(ITrainingProgress progress, Action? stepDelay, bool finish = true)
     {
-        progress.EpochStarted(1, 2, 8, 0.01);
+        progress.EpochStarted(0, 2, 8, 0.01);
         for (var step = 1; step <= 8; step++)
         {
             stepDelay?.Invoke();
             progress.BatchCompleted(step, 1.0 / step);
         }
-        progress.EpochCompleted(EpochLine.Format(new EpochRecord(1, 0.01, 0.6931, 0.5, double.NaN, double.NaN, 1.5), 2));
+        progress.EpochCompleted(EpochLine.Format(new EpochRecord(0, 0.01, 0.6931, 0.5, double.NaN, double.NaN, 1.5), 2));
         progress.Message("Epoch 2: ReduceLROnPlateau reducing learning rate to 0.002.");
-        progress.EpochStarted(2, 2, 12, 0.002);
+        progress.EpochStarted(1, 2, 12, 0.002);
         for (var step = 1; step <= 12; step++)
         {
             stepDelay?.Invoke();
             progress.BatchCompleted(step, 1.0 / step);
         }
         progress.EpochCompleted(EpochLine.Format(
-            new EpochRecord(2, 0.002, 0.4, 0.8, double.NaN, double.NaN, 1.4), 2,
+            new EpochRecord(1, 0.002, 0.4, 0.8, double.NaN, double.NaN, 1.4), 2,
             [EpochLine.LrChangeNote(new LrChangeRecord(2, 0.01, 0.002, "plateau")), "checkpoint saved"]));
         if (!finish) return;
         var summary = new RunSummary(
-            "r1", RunStatus.Stopped, 2, 2, "max epochs", "val_loss", 2, 0.45, new FinalMetrics(0.4, 0.8, 0.45, 0.79),
+            "r1", RunStatus.Stopped, 2, 1, "max epochs", "val_loss", 1, 0.45, new FinalMetrics(0.4, 0.8, 0.45, 0.79),
             1, "none", 3.21, [], [], [], "model.bin");
         progress.Finished(summary, "runs/r1", "runs/r1/model.bin");
     }

@@ -7,7 +7,7 @@ public class EpochLineTests
     [Fact]
     public void Formats_the_epoch_line_with_notes()
     {
-        var epoch = new EpochRecord(3, 0.01, 0.41234, 0.885, 0.39006, 0.89721, 2.14);
+        var epoch = new EpochRecord(2, 0.01, 0.41234, 0.885, 0.39006, 0.89721, 2.14);
         var notes = new[] { EpochLine.LrChangeNote(new LrChangeRecord(3, 0.01, 0.002, "plateau")), "checkpoint saved" };
 
         Assert.Equal(
@@ -18,7 +18,7 @@ public class EpochLineTests
     [Fact]
     public void Leaves_out_what_was_not_measured_and_shows_a_diverged_loss()
     {
-        var epoch = new EpochRecord(1, (double)0.001f, double.NaN, double.NaN, double.NaN, double.NaN, 0.44);
+        var epoch = new EpochRecord(0, (double)0.001f, double.NaN, double.NaN, double.NaN, double.NaN, 0.44);
         Assert.Equal("Epoch 1/5  loss nan  lr 0.001  0.4s", EpochLine.Format(epoch, 5));
         Assert.Equal("Epoch 1/5  loss nan  lr 0.001  0.4s", EpochLine.Format(epoch, 5, ["", " "]));
     }
@@ -26,7 +26,7 @@ public class EpochLineTests
     [Fact]
     public void Prints_small_rates_as_python_does()
     {
-        var epoch = new EpochRecord(12, 1e-05, 0.5, 0.75, double.NaN, double.NaN, 65.25);
+        var epoch = new EpochRecord(11, 1e-05, 0.5, 0.75, double.NaN, double.NaN, 65.25);
         Assert.Equal("Epoch 12/12  loss 0.5000  acc 0.7500  lr 1e-05  65.2s", EpochLine.Format(epoch, 12));
         Assert.Equal("lr 0.0001 -> 1e-05", EpochLine.LrChangeNote(new LrChangeRecord(4, 1e-4, 1e-5, "")));
     }
@@ -37,7 +37,7 @@ public class EpochLineTests
         var summary = Samples.StoppedRun() with { WallSeconds = 125.4 };
         Assert.Equal(
             "Run run-20250101-abc123 stopped after 24 epochs\n" +
-            "  best:        val_loss 0.3441 at epoch 23\n" +
+            "  best:        val_loss 0.3441 at epoch 24\n" +
             "  stopped:     EarlyStopping: val_loss did not improve for 5 epochs\n" +
             "  final model: runs/r1/model.bin\n" +
             "  wall time:   2m 05s\n" +

@@ -19,6 +19,7 @@ public static class DecisionNotes
         _ => null,
     };
 
-    /// <summary>A rate as people write it: the float32 value's shortest text (0.01, not 0.009999999776482582).</summary>
-    public static string Rate(double rate) => ((float)rate).ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>A rate as people read it: 4 significant digits (0.002, not 0.001999999862164259).</summary>
+    public static string Rate(double rate) =>
+        Callbacks.Formatting.PythonFormat.Format("{lr:.4g}", new Dictionary<string, object> { ["lr"] = rate });
 }

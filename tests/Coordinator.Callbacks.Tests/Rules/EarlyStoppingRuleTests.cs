@@ -67,7 +67,7 @@ public class EarlyStoppingRuleTests
         var stop = Assert.Single(run.All<StopRequested>());
         Assert.Equal(StopKind.NoImprovement, stop.Reason.Kind);
         Assert.Equal(2, stop.Epoch);
-        Assert.Equal("loss did not beat the baseline 0.1 in 3 epochs (best 0.8 at epoch 1)", stop.Reason.Message);
+        Assert.Equal("loss did not beat the baseline 0.1 in 3 epochs (best 0.8 at epoch 2)", stop.Reason.Message);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class EarlyStoppingRuleTests
         var run = Runner.Run(new EarlyStoppingSettings { Monitor = "val_loss", Patience = 2 }, Of("val_loss", 0.5, 0.25, 0.3, 0.4, 0.1));
         var stop = Assert.Single(run.All<StopRequested>());
         Assert.Equal(new StopRequested(Name, 3, null,
-            new StopReason(StopKind.NoImprovement, Name, "val_loss did not improve for 2 epochs (best 0.25 at epoch 1)")), stop);
+            new StopReason(StopKind.NoImprovement, Name, "val_loss did not improve for 2 epochs (best 0.25 at epoch 2)")), stop);
         Assert.Equal(stop.Reason, run.Engine.StopReason);
     }
 

@@ -21,7 +21,7 @@ public class TerminateOnNaNRuleTests
 
         Assert.True(batch.StopTraining);
         Assert.False(batch.Aborted);
-        var reason = new StopReason(StopKind.NonFiniteLoss, Name, $"Batch 1 of epoch 2: invalid loss {repr}, terminating training");
+        var reason = new StopReason(StopKind.NonFiniteLoss, Name, $"Batch 1 of epoch 3: invalid loss {repr}, terminating training");
         Assert.Equal([new StopRequested(Name, 2, 1, reason)], batch.Decisions);
         Assert.Equal(reason, engine.StopReason);
     }

@@ -1,0 +1,48 @@
+using Akka.Actor;
+using Coordinator.Actors.Protocol;
+using Coordinator.Core.Reporting;
+using Coordinator.Reporting;
+
+namespace Coordinator.Cli.Train;
+
+/// <summary>
+/// The run's observer in this process: turns the supervisor's progress messages into console
+/// output, keeps each epoch's logs for history.csv and TensorBoard, and completes when the run
+/// finishes (or the supervisor stops without finishing, e.g. when its journal failed).
+/// </summary>
+public sealed class ProgressBridge : ReceiveActor
+{
+    private readonly List<(int Epoch, IReadOnlyDictionary<string, double> Logs)> _epochs = [];
+
+    public ProgressBridge(ITrainingProgress progress, TaskCompletionSource<RunOutcome> outcome)
+    {
+        var total = 0;
+        Receive<RunProgress.EpochBegan>(b =>
+        {
+            total = b.Epochs;
+            progress.EpochStarted(b.Epoch, b.Epochs, b.Steps, b.LearningRate);
+        });
+        Receive<RunProgress.BatchProgress>(b => progress.BatchCompleted(b.Step + 1, b.RunningLoss)); // steps completed so far
+        Receive<RunProgress.EpochSummarized>(e =>
+        {
+            _epochs.Add((e.Epoch, e.Logs));
+            var record = new EpochRecord(e.Epoch, Get(e.Logs, "learning_rate"), Get(e.Logs, "loss"), Get(e.Logs, "accuracy"),
+                Get(e.Logs, "val_loss"), Get(e.Logs, "val_accuracy"), e.Seconds);
+            progress.EpochCompleted(EpochLine.Format(record, total, e.Notes));
+        });
+        Receive<RunProgress.Warning>(w => progress.Message($"warning: {w.Message}"));
+        Receive<RunProgress.RunFinished>(f => outcome.TrySetResult(new RunOutcome(f.Summary, _epochs.ToArray())));
+        Receive<WatchSupervisor>(w => Context.Watch(w.Supervisor));
+        Receive<Terminated>(_ => outcome.TrySetResult(new RunOutcome(null, _epochs.ToArray())));
+    }
+
+    public static Props Props(ITrainingProgress progress, TaskCompletionSource<RunOutcome> outcome) =>
+        Akka.Actor.Props.Create(() => new ProgressBridge(progress, outcome));
+
+    private static double Get(IReadOnlyDictionary<string, double> logs, string key) => logs.TryGetValue(key, out var v) ? v : double.NaN;
+
+    public sealed record WatchSupervisor(IActorRef Supervisor) : INoSerializationVerificationNeeded;
+}
+
+/// <summary>How a run ended, as this process saw it; a null summary means the supervisor stopped without one.</summary>
+public sealed record RunOutcome(RunSummary? Summary, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Logs)> Epochs);

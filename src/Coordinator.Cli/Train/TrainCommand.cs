@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Coordinator.Callbacks;
+using Coordinator.Configuration;
+using Coordinator.Core.Data;
+using Coordinator.Reporting;
+
+namespace Coordinator.Cli.Train;
+
+/// <summary><c>coordinator train</c>: a real training run on this machine.</summary>
+public static class TrainCommand
+{
+    public static Command Create(TextWriter stderr)
+    {
+        var config = new Option<FileInfo>("--config") { Description = "run configuration (HOCON), e.g. hocon/digits.conf", Required = true };
+        var workers = new Option<int?>("--workers") { Description = "number of workers (overrides training.workers)" };
+        var epochs = new Option<int?>("--epochs") { Description = "epoch limit (overrides training.epochs)" };
+        var seed = new Option<long?>("--seed") { Description = "seed for the split, the data order and the initial weights (overrides training.seed)" };
+        var runDir = new Option<string?>("--run-dir") { Description = "folder for this run (default: runs/<run-id>/); must be new or empty" };
+
+        var command = new Command("train",
+            "Train a model with N worker actors and one supervisor running the configured callbacks; every decision is persisted.")
+        {
+            config, workers, epochs, seed, runDir,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new TrainOptions(parse.GetValue(config)!.FullName, parse.GetValue(workers), parse.GetValue(epochs),
+                parse.GetValue(seed), parse.GetValue(runDir));
+            using var progress = ConsoleProgress.Create();
+            try
+            {
+                return new TrainingHost(options, progress).Run();
+            }
+            catch (Exception e) when (e is ConfigurationError or CallbackConfigurationException or DataError)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+        });
+        return command;
+    }
+}

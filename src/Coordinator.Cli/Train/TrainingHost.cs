@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Coordinator.Actors.Supervision;
+using Coordinator.Actors.Workers;
+using Coordinator.Cli.Hosting;
+using Coordinator.Configuration;
+using Coordinator.Core;
+using Coordinator.Core.Data;
+using Coordinator.Core.Reporting;
+using Coordinator.Reporting;
+using Coordinator.Training;
+
+namespace Coordinator.Cli.Train;
+
+/// <summary>
+/// Runs one training in this process (the embedded default): checks everything first, then a
+/// supervisor and N workers in one ActorSystem with a SQLite journal under the run folder, and at
+/// the end writes summary.json, history.csv, TensorBoard events and training.png.
+/// </summary>
+public sealed class TrainingHost(TrainOptions options, ITrainingProgress progress)
+{
+    /// <summary>Checks and prepares a run; every problem here is a <see cref="ConfigurationError"/>
+    /// or <see cref="DataError"/>, raised before any folder is created.</summary>
+    public static PreparedRun Prepare(TrainOptions options)
+    {
+        var config = RunConfigReader.ReadFile(options.ConfigPath);
+        var training = config.Settings.Training;
+        if (options.Workers is { } w)
+        {
+            if (w < 1) throw new ConfigurationError("--workers", w.ToString(), "must be 1 or more");
+            training = training with { Workers = w };
+        }
+        if (options.Epochs is { } e)
+        {
+            if (e < 1) throw new ConfigurationError("--epochs", e.ToString(), "must be 1 or more");
+            training = training with { Epochs = e };
+        }
+        if (options.Seed is { } s) training = training with { Seed = s };
+        var settings = config.Settings with { Training = training };
+
+        var data = TabularCsvLoader.Load(settings.Data.Path, settings.Data.Format);
+        var split = DataSplitter.Split(data, settings.Data.ValidationSplit, training.Seed);
+        if (training.Workers > split.Train.Count)
+            throw new ConfigurationError("training.workers", training.Workers.ToString(),
+                $"must not exceed the {split.Train.Count} training samples (each worker needs a shard)");
+        RunPreflight.Check(config.Callbacks, settings.Optimizer.LearningRate, training.Workers);
+        return new PreparedRun(config, settings, split);
+    }
+
+    public int Run()
+    {
+        var prepared = Prepare(options);
+        var (settings, split) = (prepared.Settings, prepared.Data);
+        var training = settings.Training;
+        var (runId, folder) = RunFolder.Create(options.RunDir);
+        File.WriteAllText(Path.Combine(folder, RunFolder.ConfigCopy), prepared.Config.Text);
+        var wall = Stopwatch.StartNew();
+
+        var threads = settings.ThreadsPerWorker(Environment.ProcessorCount);
+        var factory = new TorchReplicaFactory(split, settings.Model, settings.Optimizer, training.Seed, threads);
+        var setup = new WorkerSetup(0, training.Workers, split.Train.Count, split.Validation.Count, training.BatchSize,
+            training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery);
+        var supervisorSettings = new SupervisorSettings(runId, folder, training.Workers, training.Epochs, setup.Plan().StepsPerEpoch,
+            prepared.Config.Callbacks, settings.Optimizer.LearningRate, training.Sync.ToString().ToLowerInvariant(), training.Seed,
+            prepared.Config.Sha256, training.EpochTimeout ?? TimeSpan.FromMinutes(5));
+
+        progress.Message($"run {runId}: {training.Workers} worker(s) x {threads} thread(s), sync = {supervisorSettings.Sync}, " +
+                         $"{split.Train.Count} training / {split.Validation.Count} validation samples, folder {folder}");
+
+        RunOutcome outcome;
+        var system = ActorSystem.Create("coordinator", AkkaConfig.ForSqlite(Path.Combine(folder, RunFolder.JournalFile), prepared.Config.AkkaOverrides));
+        try
+        {
+            var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var bridge = system.ActorOf(ProgressBridge.Props(progress, finished), "progress");
+            var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, bridge), "supervisor");
+            bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
+            system.ActorOf(WorkerGroup.Props(setup, Enumerable.Range(0, training.Workers), factory, supervisor), "workers");
+            outcome = finished.Task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            system.Terminate().Wait(TimeSpan.FromSeconds(30));
+        }
+
+        var summary = (outcome.Summary ?? Failed(runId, supervisorSettings, "the supervisor stopped without finishing the run (see the log above)"))
+            with { WallSeconds = wall.Elapsed.TotalSeconds };
+        WriteOutputs(folder, summary, outcome.Epochs);
+        progress.Finished(summary, folder, summary.FinalModel is { } model ? Path.Combine(folder, model) : null);
+        return summary.Status == RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    private void WriteOutputs(string folder, RunSummary summary, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Logs)> epochs)
+    {
+        SummaryJson.Write(summary, folder);
+        if (epochs.Count == 0) return;
+        HistoryCsv.Write(epochs, folder);
+        TrainingPlot.Write(summary, folder);
+        try
+        {
+            TensorBoardLog.Write(folder, epochs);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            progress.Message($"warning: could not write TensorBoard events: {e.Message}");
+        }
+    }
+
+    private static RunSummary Failed(string runId, SupervisorSettings settings, string error) =>
+        new(runId, RunStatus.Failed, 0, 0, null, null, null, null, null, settings.Workers, settings.Sync, 0, [], [], [], null, error);
+}
+
+/// <summary>A run that passed every check: its configuration, settings with the flags applied, and data.</summary>
+public sealed record PreparedRun(RunConfig Config, RunSettings Settings, DataSplit Data);
