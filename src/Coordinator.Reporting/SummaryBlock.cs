@@ -24,6 +24,9 @@ public static class SummaryBlock
         if (Best(summary) is { } best) lines.Add(Field("best", best));
         if (!string.IsNullOrWhiteSpace(summary.StopReason)) lines.Add(Field("stopped", summary.StopReason));
         if (!string.IsNullOrWhiteSpace(summary.Error)) lines.Add(Field("error", summary.Error));
+        if (summary.Final is { } f)
+            lines.Add(Field("final", $"loss {NumberText.Metric(f.Loss)}  acc {NumberText.Metric(f.Accuracy)}  " +
+                                     $"val_loss {NumberText.Metric(f.ValLoss)}  val_acc {NumberText.Metric(f.ValAccuracy)}"));
         lines.Add(Field("final model", finalModelPath ?? summary.FinalModel ?? "none"));
         lines.Add(Field("wall time", NumberText.Duration(summary.WallSeconds)));
         lines.Add(Field("run folder", runFolder));

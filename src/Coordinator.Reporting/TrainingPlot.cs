@@ -137,7 +137,7 @@ public static class TrainingPlot
         if (points.Count > 0)
         {
             var ys = points.Select(e => log ? Math.Log10(e.Lr) : e.Lr).ToArray();
-            var line = plot.Add.ScatterLine(points.Select(e => (double)e.Epoch).ToArray(), ys, RateColor);
+            var line = plot.Add.ScatterLine(points.Select(e => X(e.Epoch)).ToArray(), ys, RateColor);
             line.LineWidth = 2;
             line.MarkerSize = points.Count <= 60 ? 4 : 0;
             line.MarkerShape = MarkerShape.FilledCircle;
@@ -181,7 +181,7 @@ public static class TrainingPlot
     {
         var points = history.Where(e => double.IsFinite(value(e))).ToList();
         if (points.Count == 0) return;
-        var series = plot.Add.ScatterLine(points.Select(e => (double)e.Epoch).ToArray(), points.Select(value).ToArray(), color);
+        var series = plot.Add.ScatterLine(points.Select(e => X(e.Epoch)).ToArray(), points.Select(value).ToArray(), color);
         series.LineWidth = 2;
         series.MarkerSize = points.Count <= 60 ? 5 : 0;
         series.MarkerShape = MarkerShape.FilledCircle;
@@ -197,9 +197,9 @@ public static class TrainingPlot
         if (summary.BestEpoch is not { } epoch) return;
         var y = summary.Best is { } b && double.IsFinite(b) ? b : MonitoredValue(summary, epoch);
         if (y is not { } value) return;
-        var marker = plot.Add.Marker(epoch, value, MarkerShape.OpenCircle, 16, BestColor);
+        var marker = plot.Add.Marker(X(epoch), value, MarkerShape.OpenCircle, 16, BestColor);
         marker.MarkerLineWidth = 2.5f;
-        marker.LegendText = $"best (epoch {epoch})";
+        marker.LegendText = $"best (epoch {epoch + 1})";
     }
 
     private static double? MonitoredValue(RunSummary summary, int epoch)
@@ -221,7 +221,7 @@ public static class TrainingPlot
         var first = true;
         foreach (var change in summary.LrChanges)
         {
-            AddMark(plot, change.Epoch, RateChangeColor, LinePattern.Dashed, 1.5f, withLegend && first ? "lr change" : null);
+            AddMark(plot, X(change.Epoch), RateChangeColor, LinePattern.Dashed, 1.5f, withLegend && first ? "lr change" : null);
             first = false;
         }
         var (saved, deleted) = (true, true);
@@ -230,13 +230,16 @@ public static class TrainingPlot
             var legend = withLegend && (checkpoint.Deleted ? deleted : saved)
                 ? checkpoint.Deleted ? "checkpoint (deleted)" : "checkpoint"
                 : null;
-            AddMark(plot, checkpoint.Epoch, checkpoint.Deleted ? DeletedCheckpointColor : CheckpointColor, LinePattern.Dotted, 2, legend);
+            AddMark(plot, X(checkpoint.Epoch), checkpoint.Deleted ? DeletedCheckpointColor : CheckpointColor, LinePattern.Dotted, 2, legend);
             if (checkpoint.Deleted) deleted = false;
             else saved = false;
         }
         if (StopEpoch(summary) is { } stop)
-            AddMark(plot, stop, StopColor, LinePattern.Solid, 2, withLegend ? "stopped" : null);
+            AddMark(plot, X(stop), StopColor, LinePattern.Solid, 2, withLegend ? "stopped" : null);
     }
+
+    // The axis counts epochs from 1, as Keras prints them (the records count from 0).
+    private static double X(int epoch) => epoch + 1;
 
     private static int? StopEpoch(RunSummary summary)
     {
@@ -261,7 +264,7 @@ public static class TrainingPlot
             .Concat(StopEpoch(summary) is { } s ? [s] : [])
             .ToList();
         if (epochs.Count == 0) return (0, 1);
-        var (min, max) = (epochs.Min(), epochs.Max());
+        var (min, max) = (X(epochs.Min()), X(epochs.Max()));
         var pad = Math.Max(0.5, (max - min) * 0.02);
         return (min - pad, max + pad);
     }

@@ -20,6 +20,7 @@ public class ConsoleProgressTests
              "Run r1 stopped after 2 epochs",
              "  best:        val_loss 0.4500 at epoch 2",
              "  stopped:     max epochs",
+             "  final:       loss 0.4000  acc 0.8000  val_loss 0.4500  val_acc 0.7900",
              "  final model: runs/r1/model.bin",
              "  wall time:   3.2s",
              "  run folder:  runs/r1"],

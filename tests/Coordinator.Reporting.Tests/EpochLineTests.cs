@@ -31,6 +31,8 @@ public class EpochLineTests
         Assert.Equal("lr 0.0001 -> 1e-05", EpochLine.LrChangeNote(new LrChangeRecord(4, 1e-4, 1e-5, "")));
     }
 
+    private static string Metric(double v) => v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
     public void Formats_the_summary_block()
     {
@@ -39,6 +41,7 @@ public class EpochLineTests
             "Run run-20250101-abc123 stopped after 24 epochs\n" +
             "  best:        val_loss 0.3441 at epoch 24\n" +
             "  stopped:     EarlyStopping: val_loss did not improve for 5 epochs\n" +
+            $"  final:       loss {Metric(summary.Final!.Loss)}  acc {Metric(summary.Final.Accuracy)}  val_loss {Metric(summary.Final.ValLoss)}  val_acc {Metric(summary.Final.ValAccuracy)}\n" +
             "  final model: runs/r1/model.bin\n" +
             "  wall time:   2m 05s\n" +
             "  run folder:  runs/r1",
@@ -51,7 +54,7 @@ public class EpochLineTests
         var summary = Samples.StoppedRun() with
         {
             Status = RunStatus.Failed, EpochsRun = 1, Monitor = null, StopReason = null, FinalModel = null,
-            Error = "worker 2 died", WallSeconds = 3725,
+            Error = "worker 2 died", WallSeconds = 3725, Final = null,
         };
         Assert.Equal(
             "Run run-20250101-abc123 failed after 1 epoch\n" +
