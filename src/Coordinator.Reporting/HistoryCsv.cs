@@ -1,5 +1,6 @@
 using System.Text;
 using Coordinator.Callbacks.Formatting;
+using Coordinator.Core.Storage;
 
 namespace Coordinator.Reporting;
 

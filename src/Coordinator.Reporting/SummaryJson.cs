@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Coordinator.Core.Reporting;
+using Coordinator.Core.Storage;
 
 namespace Coordinator.Reporting;
 

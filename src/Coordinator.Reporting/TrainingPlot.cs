@@ -2,6 +2,7 @@ using Coordinator.Core.Reporting;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 using SkiaSharp;
+using Coordinator.Core.Storage;
 
 namespace Coordinator.Reporting;
 

@@ -34,6 +34,12 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Text as UTF-8 without a byte-order mark.</summary>
+    public static void WriteAllText(string path, string text) =>
+        WriteAllBytes(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
+
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes, 0, bytes.Length));
+
     public static string Sha256Of(string path)
     {
         using var file = File.OpenRead(path);
