@@ -25,6 +25,9 @@ public sealed class TrainingRunTests(Xunit.Abstractions.ITestOutputHelper output
         var events = run.Events();
         Assert.IsType<RunStarted>(events[0]);
         Assert.Equal([0, 1, 2, 3], events.OfType<EpochCompleted>().Select(e => e.Epoch));
+        // Per step each worker sends 2(N-1) = 2 chunks of the 6-float vector [4 gradients, batch, stop]:
+        // 3 floats (12 bytes) plus a 16-byte header each.
+        Assert.All(events.OfType<EpochCompleted>(), e => Assert.Equal(e.Steps * 2 * (16 + 12), e.BytesSent));
         var completed = Assert.IsType<RunCompleted>(events[^1]);
         Assert.True(File.Exists(completed.FinalModelPath));
         Assert.Equal(Core.Storage.AtomicFile.Sha256Of(completed.FinalModelPath), completed.FinalModelSha256);

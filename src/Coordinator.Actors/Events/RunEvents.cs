@@ -15,11 +15,12 @@ public static class RunEvents
         string RunId, int Workers, string Sync, long Seed, int Epochs, double InitialLearningRate,
         int ParameterCount, string ConfigSha256, DateTimeOffset At) : IRunEvent;
 
-    /// <summary>An epoch's aggregated logs (after the callbacks, with learning_rate) and the callback
-    /// engine's state after it, so a recovered supervisor continues with the same decisions.</summary>
+    /// <summary>An epoch's aggregated logs (after the callbacks, with learning_rate), the steps it ran,
+    /// the bytes the busiest worker sent to synchronise (bytes per step = BytesSent / Steps), and the
+    /// callback engine's state after it, so a recovered supervisor continues with the same decisions.</summary>
     public sealed record EpochCompleted(
         int Epoch, double LearningRate, IReadOnlyDictionary<string, double> Logs, double Seconds,
-        long BytesSent, string CallbackState) : IRunEvent;
+        int Steps, long BytesSent, string CallbackState) : IRunEvent;
 
     public sealed record LearningRateChanged(int Epoch, double From, double To, string Reason, string Source) : IRunEvent;
 

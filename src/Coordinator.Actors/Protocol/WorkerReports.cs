@@ -11,7 +11,7 @@ public static class WorkerReports
 
     /// <summary>
     /// The worker's share of an epoch: sums and counts for the training steps it ran and for its
-    /// validation share, the bytes it sent to synchronise, and a hash of its parameters (replicas
+    /// validation share, the bytes it sent to synchronise in this epoch, and a hash of its parameters (replicas
     /// that are meant to be identical must report the same hash).
     /// </summary>
     public sealed record EpochTrained(

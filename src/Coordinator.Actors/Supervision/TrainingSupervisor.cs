@@ -181,7 +181,7 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         var events = new List<IRunEvent>
         {
             new EpochCompleted(epoch, ended.LearningRate, ended.Logs.ToDictionary(kv => kv.Key, kv => kv.Value), seconds,
-                reports.Max(r => r.BytesSent), CallbackJsonContext.Serialize(_engine.SaveState())),
+                reports.Max(r => r.Steps), reports.Max(r => r.BytesSent), CallbackJsonContext.Serialize(_engine.SaveState())),
         };
         foreach (var c in _epochDecisions.OfType<Callbacks.LearningRateChanged>())
             events.Add(new Events.RunEvents.LearningRateChanged(c.Epoch, c.From, c.To, c.Reason == LearningRateChangeReason.Plateau ? "plateau" : "schedule", c.Source));

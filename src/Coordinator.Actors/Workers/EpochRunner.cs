@@ -21,6 +21,7 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
     private readonly int[] _validation = ShardPlan.Slice(setup.ValidationCount, setup.Worker, setup.Workers);
     private readonly int[] _train = ShardPlan.Slice(setup.TrainCount, setup.Worker, setup.Workers);
 
+    /// <summary>Bytes this worker has sent to its ring successor so far (set by the actor after each exchange).</summary>
     public long BytesSent { get; set; }
 
     public int Steps => _plan.StepsPerEpoch;
@@ -28,6 +29,7 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
     public WorkerReports.EpochTrained Run(int epoch, double learningRate, Func<bool> stopRequested, Action<WorkerReports.BatchTrained> onBatch)
     {
         var order = _plan.EpochOrder(epoch);
+        var bytesBefore = BytesSent;
         double lossSum = 0;
         int correct = 0, count = 0, steps = 0;
         var synced = true;
@@ -53,7 +55,7 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
 
         var validation = replica.Evaluate(_validation, validation: true);
         return new WorkerReports.EpochTrained(setup.Worker, epoch, steps, lossSum, correct, count,
-            validation.LossSum, validation.Correct, validation.Count, BytesSent, ParameterHash());
+            validation.LossSum, validation.Correct, validation.Count, BytesSent - bytesBefore, ParameterHash());
     }
 
     public WorkerReports.Evaluated Evaluate(long requestId)
