@@ -24,6 +24,17 @@ public sealed class EpochBarrierTests() : TestKit(TestConfig.Create())
         return (supervisor, probes, observer);
     }
 
+    /// <summary>Every worker reports the epoch, then writes its resume state when asked (as real workers do).</summary>
+    private static void EndEpoch(IActorRef supervisor, TestProbe[] workers, int epoch, double loss)
+    {
+        for (var i = 0; i < workers.Length; i++) supervisor.Tell(Report(i, epoch, loss), workers[i]);
+        for (var i = 0; i < workers.Length; i++)
+        {
+            var write = workers[i].ExpectMsg<WorkerCommands.WriteTrainingState>();
+            supervisor.Tell(new WorkerReports.TrainingStateWritten(write.RequestId, i, write.Path, "sha", 1), workers[i]);
+        }
+    }
+
     private static WorkerReports.EpochTrained Report(int worker, int epoch, double loss) =>
         new(worker, epoch, 3, loss * 10, 8, 10, loss * 5, 4, 5, 0, "same-hash");
 
@@ -38,6 +49,11 @@ public sealed class EpochBarrierTests() : TestKit(TestConfig.Create())
         workers[1].ExpectNoMsg(TimeSpan.Zero);
 
         supervisor.Tell(Report(1, 0, 1.0), workers[1]);
+        for (var i = 0; i < 2; i++)
+        {
+            var write = workers[i].ExpectMsg<WorkerCommands.WriteTrainingState>();
+            supervisor.Tell(new WorkerReports.TrainingStateWritten(write.RequestId, i, write.Path, "sha", 1), workers[i]);
+        }
         foreach (var w in workers) Assert.Equal(1, w.ExpectMsg<WorkerCommands.StartEpoch>().Epoch);
     }
 
@@ -46,9 +62,9 @@ public sealed class EpochBarrierTests() : TestKit(TestConfig.Create())
     {
         var (supervisor, workers, _) = Start([new ReduceLrOnPlateauSettings { Monitor = "loss", Patience = 0, Factor = 0.5 }]);
         foreach (var w in workers) Assert.Equal((double)(float)0.1, w.ExpectMsg<WorkerCommands.StartEpoch>().LearningRate);
-        for (var i = 0; i < 2; i++) supervisor.Tell(Report(i, 0, 1.0), workers[i]);
+        EndEpoch(supervisor, workers, 0, 1.0);
         foreach (var w in workers) Assert.Equal((double)(float)0.1, w.ExpectMsg<WorkerCommands.StartEpoch>().LearningRate);
-        for (var i = 0; i < 2; i++) supervisor.Tell(Report(i, 1, 2.0), workers[i]); // worse: the plateau halves the rate
+        EndEpoch(supervisor, workers, 1, 2.0); // worse: the plateau halves the rate
 
         foreach (var w in workers)
         {
@@ -68,7 +84,7 @@ public sealed class EpochBarrierTests() : TestKit(TestConfig.Create())
         foreach (var w in workers) Assert.Equal(0, w.ExpectMsg<WorkerCommands.StopEpoch>().Epoch);
 
         // The workers finish the epoch; the supervisor then evaluates and writes the final model.
-        for (var i = 0; i < 2; i++) supervisor.Tell(Report(i, 0, double.NaN), workers[i]);
+        EndEpoch(supervisor, workers, 0, double.NaN);
         var evaluate = workers.Select(w => w.ExpectMsg<WorkerCommands.Evaluate>()).ToList();
         for (var i = 0; i < 2; i++)
             supervisor.Tell(new WorkerReports.Evaluated(evaluate[i].RequestId, i, 1, 1, 2, 1, 1, 2), workers[i]);

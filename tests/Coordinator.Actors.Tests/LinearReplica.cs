@@ -79,6 +79,21 @@ public sealed class LinearReplica(int features, Func<int, int, double>? lossOver
         for (var p = 0; p < _parameters.Length; p++) _parameters[p] = reader.ReadSingle();
     }
 
+    // Plain SGD has no optimizer state; the step counter drives the scripted losses, so it is state too.
+    public void SaveTrainingState(Stream destination)
+    {
+        SaveWeights(destination);
+        using var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(_epochStep);
+    }
+
+    public void LoadTrainingState(Stream source)
+    {
+        using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
+        for (var p = 0; p < _parameters.Length; p++) _parameters[p] = reader.ReadSingle();
+        _epochStep = reader.ReadInt32();
+    }
+
     public void Dispose() { }
 
     private float Predict(int sample)

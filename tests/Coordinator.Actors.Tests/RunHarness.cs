@@ -17,7 +17,7 @@ public sealed class RunHarness
 
     public RunHarness(Akka.TestKit.Xunit2.TestKit kit, int workers, int batchSize, IReadOnlyList<CallbackSettings> callbacks,
         int epochs = 5, double lr = 0.05, SyncMode sync = SyncMode.Gradients, int syncEvery = 4, int train = 96,
-        Func<int, int, int, double>? loss = null, string? runId = null)
+        Func<int, int, int, double>? loss = null, string? runId = null, int incarnation = 1)
     {
         _kit = kit;
         RunId = runId ?? Guid.NewGuid().ToString("N")[..8];
@@ -27,8 +27,8 @@ public sealed class RunHarness
         var setup = new WorkerSetup(0, workers, train, 32, batchSize, Seed: 7, Shuffle: true, sync, syncEvery);
         Settings = new SupervisorSettings(RunId, Folder, workers, epochs, setup.Plan().StepsPerEpoch, callbacks, lr,
             sync.ToString().ToLowerInvariant(), 7, "sha", TimeSpan.FromSeconds(20));
-        Supervisor = kit.Sys.ActorOf(TrainingSupervisor.Props(Settings, Observer), $"supervisor-{RunId}");
-        WorkerGroup = kit.Sys.ActorOf(Actors.Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers), Factory, Supervisor), $"workers-{RunId}");
+        Supervisor = kit.Sys.ActorOf(TrainingSupervisor.Props(Settings, Observer), $"supervisor-{RunId}-{incarnation}");
+        WorkerGroup = kit.Sys.ActorOf(Actors.Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers), Factory, Supervisor), $"workers-{RunId}-{incarnation}");
     }
 
     public string RunId { get; }
@@ -57,6 +57,18 @@ public sealed class RunHarness
             var last = string.Join("\n", progress.TakeLast(8).Select(p => p.ToString()));
             throw new InvalidOperationException($"the run did not finish; the observer was last told:\n{last}", e);
         }
+    }
+
+    /// <summary>Stops this incarnation's supervisor and workers, as a crash of their process would.</summary>
+    public void Kill()
+    {
+        var probe = _kit.CreateTestProbe();
+        probe.Watch(Supervisor);
+        probe.Watch(WorkerGroup);
+        _kit.Sys.Stop(Supervisor);
+        _kit.Sys.Stop(WorkerGroup);
+        var stopped = new[] { probe.ExpectMsg<Terminated>().ActorRef, probe.ExpectMsg<Terminated>().ActorRef };
+        Assert.Equal(new HashSet<IActorRef> { Supervisor, WorkerGroup }, stopped.ToHashSet());
     }
 
     public IReadOnlyList<IRunEvent> Events()

@@ -33,9 +33,35 @@ public static class RunEvents
 
     public sealed record BestWeightsRestored(int Epoch, string Source) : IRunEvent;
 
+    /// <summary>EarlyStopping's best weights so far were written (kept until they are restored).</summary>
+    public sealed record BestWeightsSaved(int Epoch, StoredFile File) : IRunEvent;
+
     public sealed record RunCompleted(
         string Status, FinalMetrics Final, string FinalModelPath, string FinalModelSha256, long FinalModelBytes,
         double WallSeconds) : IRunEvent;
 
     public sealed record RunFailed(string Reason, double WallSeconds) : IRunEvent;
+
+    /// <summary>Every worker's training state (weights, optimizer state, dropout generator) after an
+    /// epoch, for resuming: one file per worker, separate from ModelCheckpoint's choices.</summary>
+    public sealed record ResumeStateSaved(int Epoch, IReadOnlyList<StoredFile> Files) : IRunEvent;
+
+    /// <summary>An older resume state was deleted (only the newest few are kept).</summary>
+    public sealed record ResumeStateDeleted(int Epoch) : IRunEvent;
+
+    /// <summary>The run went on in a new process from the state after <see cref="FromEpoch"/> (-1: from the start).</summary>
+    public sealed record RunResumed(int FromEpoch, DateTimeOffset At) : IRunEvent;
+
+    /// <summary>A file recorded in an event no longer matches its SHA-256 (missing, truncated or altered) and was not loaded.</summary>
+    public sealed record CheckpointCorrupted(string Path, string ExpectedSha256, string Problem) : IRunEvent;
+
+    /// <summary>
+    /// The run went back to the state after <see cref="ToEpoch"/>, because the newer resume state
+    /// could not be used; the epochs after it are trained again (their earlier records stay in the
+    /// journal, marked superseded).
+    /// </summary>
+    public sealed record RunRewound(int ToEpoch, string Reason) : IRunEvent;
+
+    /// <summary>A file the run wrote: where, its SHA-256 and size.</summary>
+    public sealed record StoredFile(string Path, string Sha256, long Bytes);
 }

@@ -22,6 +22,10 @@ public static class WorkerReports
 
     public sealed record CheckpointWritten(long RequestId, int Worker, string Path, string Sha256, long Bytes) : ICoordinatorMessage;
 
+    public sealed record TrainingStateWritten(long RequestId, int Worker, string Path, string Sha256, long Bytes) : ICoordinatorMessage;
+
+    public sealed record TrainingStateLoaded(long RequestId, int Worker, string ParameterHash) : ICoordinatorMessage;
+
     public sealed record WeightsLoaded(long RequestId, int Worker, string ParameterHash) : ICoordinatorMessage;
 
     public sealed record Evaluated(

@@ -31,6 +31,12 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(WorkerCommands.WriteCheckpoint), "write-checkpoint.v1", Json.WriteCheckpoint),
         (typeof(WorkerCommands.LoadWeights), "load-weights.v1", Json.LoadWeights),
         (typeof(WorkerCommands.Evaluate), "evaluate.v1", Json.Evaluate),
+        (typeof(WorkerCommands.WriteTrainingState), "write-training-state.v1", Json.WriteTrainingState),
+        (typeof(WorkerCommands.LoadTrainingState), "load-training-state.v1", Json.LoadTrainingState),
+        (typeof(WorkerReports.TrainingStateWritten), "training-state-written.v1", Json.TrainingStateWritten),
+        (typeof(WorkerReports.TrainingStateLoaded), "training-state-loaded.v1", Json.TrainingStateLoaded),
+        (typeof(BestWeightsSaved), "best-weights-saved.v1", Json.BestWeightsSaved),
+        (typeof(State.RunState), "run-state-snapshot.v1", Json.RunState),
         (typeof(WorkerReports.WorkerReady), "worker-ready.v1", Json.WorkerReady),
         (typeof(WorkerReports.BatchTrained), "batch-trained.v1", Json.BatchTrained),
         (typeof(WorkerReports.EpochTrained), "epoch-trained.v1", Json.EpochTrained),
@@ -52,6 +58,11 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(BestWeightsRestored), "best-weights-restored.v1", Json.BestWeightsRestored),
         (typeof(RunCompleted), "run-completed.v1", Json.RunCompleted),
         (typeof(RunFailed), "run-failed.v1", Json.RunFailed),
+        (typeof(ResumeStateSaved), "resume-state-saved.v1", Json.ResumeStateSaved),
+        (typeof(ResumeStateDeleted), "resume-state-deleted.v1", Json.ResumeStateDeleted),
+        (typeof(RunResumed), "run-resumed.v1", Json.RunResumed),
+        (typeof(CheckpointCorrupted), "checkpoint-corrupted.v1", Json.CheckpointCorrupted),
+        (typeof(RunRewound), "run-rewound.v1", Json.RunRewound),
     ];
 
     private static readonly Dictionary<Type, (string Manifest, JsonTypeInfo Info)> ByType =

@@ -6,24 +6,35 @@ namespace Coordinator.Actors.State;
 
 /// <summary>
 /// The supervisor's state as a pure fold over its events: what has been decided so far.
-/// <see cref="Apply"/> is the only way it changes, in recovery and in live operation alike.
+/// <see cref="Apply"/> is the only way it changes, in recovery and in live operation alike. It is
+/// also the snapshot (plain data, no weights).
 /// </summary>
-public sealed record RunState
+public sealed record RunState : Protocol.ICoordinatorMessage
 {
     public static readonly RunState Empty = new();
 
     public RunStarted? Started { get; init; }
     public ImmutableList<EpochCompleted> Epochs { get; init; } = [];
     public ImmutableList<LearningRateChanged> LearningRateChanges { get; init; } = [];
-    public ImmutableList<(CheckpointSaved Saved, bool Deleted)> Checkpoints { get; init; } = [];
+    public ImmutableList<CheckpointEntry> Checkpoints { get; init; } = [];
+    public BestWeightsSaved? BestWeights { get; init; }
     public TrainingStopped? Stop { get; init; }
     public BestWeightsRestored? Restored { get; init; }
     public RunCompleted? Completed { get; init; }
     public RunFailed? Failed { get; init; }
+    public ImmutableList<ResumeStateSaved> ResumeStates { get; init; } = [];
+    public ImmutableList<RunResumed> Resumes { get; init; } = [];
+    public ImmutableList<CheckpointCorrupted> Corruptions { get; init; } = [];
+
+    /// <summary>The newest resume state, if any: where a new process continues from.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ResumeStateSaved? LatestResumeState => ResumeStates.Count == 0 ? null : ResumeStates[^1];
 
     /// <summary>The epoch to train next.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int NextEpoch => Epochs.Count == 0 ? 0 : Epochs[^1].Epoch + 1;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Finished => Completed is not null || Failed is not null;
 
     public RunState Apply(IRunEvent e) => e switch
@@ -31,15 +42,33 @@ public sealed record RunState
         RunStarted s => this with { Started = s },
         EpochCompleted c => this with { Epochs = Epochs.Add(c) },
         LearningRateChanged c => this with { LearningRateChanges = LearningRateChanges.Add(c) },
-        CheckpointSaved s => this with { Checkpoints = Checkpoints.RemoveAll(c => c.Saved.Path == s.Path && !c.Deleted && s.Kind == "last" && c.Saved.Kind == "last").Add((s, false)) },
+        // A file saved again under the same name (save-last, a template without fields) replaces its entry.
+        CheckpointSaved s => this with { Checkpoints = Checkpoints.RemoveAll(c => c.Saved.Path == s.Path && !c.Deleted).Add(new CheckpointEntry(s, false)) },
         CheckpointDeleted d => this with
         {
-            Checkpoints = Checkpoints.Select(c => c.Saved.Path == d.Path && !c.Deleted ? (c.Saved, true) : c).ToImmutableList(),
+            Checkpoints = Checkpoints.Select(c => c.Saved.Path == d.Path && !c.Deleted ? c with { Deleted = true } : c).ToImmutableList(),
         },
+        BestWeightsSaved b => this with { BestWeights = b },
         TrainingStopped s => this with { Stop = s },
         BestWeightsRestored r => this with { Restored = r },
         RunCompleted c => this with { Completed = c },
         RunFailed f => this with { Failed = f },
+        ResumeStateSaved r => this with { ResumeStates = ResumeStates.RemoveAll(x => x.Epoch == r.Epoch).Add(r) },
+        ResumeStateDeleted d => this with { ResumeStates = ResumeStates.RemoveAll(x => x.Epoch == d.Epoch) },
+        // A resumed run may have failed before (a journal fault): going on clears that.
+        RunResumed r => this with { Resumes = Resumes.Add(r), Failed = null },
+        CheckpointCorrupted c => this with { Corruptions = Corruptions.Add(c) },
+        RunRewound r => this with
+        {
+            Epochs = Epochs.RemoveAll(e => e.Epoch > r.ToEpoch),
+            LearningRateChanges = LearningRateChanges.RemoveAll(c => c.Epoch > r.ToEpoch),
+            ResumeStates = ResumeStates.RemoveAll(x => x.Epoch > r.ToEpoch),
+            Stop = Stop is { } s && s.Epoch > r.ToEpoch ? null : Stop,
+            BestWeights = BestWeights is { } b && b.Epoch > r.ToEpoch ? null : BestWeights,
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a run event"),
     };
 }
+
+/// <summary>A checkpoint file and whether save-top-k has deleted it since.</summary>
+public sealed record CheckpointEntry(CheckpointSaved Saved, bool Deleted);

@@ -5,6 +5,8 @@ namespace Coordinator.Actors.Supervision;
 /// <summary>What the supervisor needs to run a training: fixed for the run's lifetime.</summary>
 /// <param name="RunFolder">Absolute folder for checkpoints and the final model.</param>
 /// <param name="StepsPerEpoch">Steps every worker runs per epoch (for progress).</param>
+/// <param name="SnapshotEvery">Save a snapshot of the supervisor's state every this many events.</param>
+/// <param name="KeepResumeStates">How many epochs' resume states to keep on disk.</param>
 public sealed record SupervisorSettings(
     string RunId,
     string RunFolder,
@@ -16,7 +18,9 @@ public sealed record SupervisorSettings(
     string Sync,
     long Seed,
     string ConfigSha256,
-    TimeSpan EpochTimeout)
+    TimeSpan EpochTimeout,
+    int SnapshotEvery = 100,
+    int KeepResumeStates = 2)
 {
     public string PersistenceId => $"run-{RunId}";
 
@@ -27,4 +31,8 @@ public sealed record SupervisorSettings(
     public string BestWeightsPath => Path.Combine(RunFolder, "state", "best.weights");
 
     public string FinalModelPath => Path.Combine(RunFolder, "final.weights");
+
+    /// <summary>Worker <paramref name="worker"/>'s training state after <paramref name="epoch"/>, for resuming.</summary>
+    public string ResumeStatePath(int epoch, int worker) =>
+        Path.Combine(RunFolder, "state", $"resume-e{epoch:D4}-w{worker}.state");
 }

@@ -13,9 +13,11 @@ namespace Coordinator.Actors.Supervision;
 /// <summary>
 /// The supervisor: owns the epoch barrier and the callbacks. It starts each epoch at the rate the
 /// callbacks chose, waits for every worker's report (failing the run, naming the silent worker,
-/// after the epoch timeout), turns the reports into one set of logs, runs the callbacks, persists
-/// what they decided and broadcasts it: the next rate, or stop. Phases: waiting for workers,
-/// training an epoch, carrying out an epoch's decisions, finishing, done.
+/// after the epoch timeout), turns the reports into one set of logs, runs the callbacks, writes
+/// the files they asked for and every worker's resume state, then persists the epoch's decisions
+/// in one batch and broadcasts them: the next rate, or stop. A new supervisor with the same
+/// persistence id continues from the newest resume state whose files verify.
+/// Phases: waiting for workers, resuming, training an epoch, ending an epoch, finishing, done.
 /// </summary>
 public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
 {
@@ -27,6 +29,7 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private RunState _state = RunState.Empty;
     private long _nextRequest;
+    private long _lastSnapshotAt;
 
     // Per-epoch working state (not persisted: an interrupted epoch is trained again).
     private readonly Dictionary<int, WorkerReports.EpochTrained> _reports = [];
@@ -42,12 +45,11 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         _workers = new IActorRef?[settings.Workers];
         _steps = new StepLosses(settings.Workers);
 
-        Recover<IRunEvent>(e => _state = _state.Apply(e));
-        Recover<RecoveryCompleted>(_ =>
+        Recover<SnapshotOffer>(offer =>
         {
-            if (_state.Epochs.Count > 0)
-                _engine.RestoreState(CallbackJsonContext.Deserialize(_state.Epochs[^1].CallbackState));
+            if (offer.Snapshot is RunState snapshot) (_state, _lastSnapshotAt) = (snapshot, offer.Metadata.SequenceNr);
         });
+        Recover<IRunEvent>(e => _state = _state.Apply(e));
         WaitingForWorkers();
     }
 
@@ -73,21 +75,17 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
             Context.Watch(Sender);
             if (_workers.Any(w => w is null)) return;
             Timers.Cancel("workers-timeout");
-            if (_state.Finished)
-            {
-                Fail("this run has already finished; start a new run");
-                return;
-            }
-            if (_state.Started is null)
-                Persist(new RunStarted(_settings.RunId, _settings.Workers, _settings.Sync, _settings.Seed, _settings.Epochs,
-                    _settings.InitialLearningRate, ready.ParameterCount, _settings.ConfigSha256, DateTimeOffset.UtcNow), e =>
+            if (_state.Completed is not null)
+                Done(); // nothing to do: report how it ended, persist nothing
+            else if (_state.Started is null)
+                PersistThen([new RunStarted(_settings.RunId, _settings.Workers, _settings.Sync, _settings.Seed, _settings.Epochs,
+                    _settings.InitialLearningRate, ready.ParameterCount, _settings.ConfigSha256, DateTimeOffset.UtcNow)], () =>
                 {
-                    _state = _state.Apply(e);
                     foreach (var d in _engine.TrainBegin()) Observe(d);
-                    BeginEpoch(_state.NextEpoch);
+                    BeginEpoch(0);
                 });
             else
-                BeginEpoch(_state.NextEpoch);
+                Resume();
         });
         Command<WorkersTimedOut>(_ =>
         {
@@ -97,14 +95,60 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         CommonFailures();
     }
 
+    // ---- Phase: resuming a run that a previous process left unfinished.
+    private void Resume()
+    {
+        var events = new List<IRunEvent>();
+        ResumeStateSaved? usable = null;
+        foreach (var candidate in _state.ResumeStates.Reverse())
+        {
+            var bad = candidate.Files.Select(f => (File: f, Problem: FileCheck.Problem(f))).Where(x => x.Problem is not null).ToList();
+            if (bad.Count == 0)
+            {
+                usable = candidate;
+                break;
+            }
+            events.AddRange(bad.Select(b => new CheckpointCorrupted(b.File.Path, b.File.Sha256, b.Problem!)));
+        }
+        var target = usable?.Epoch ?? -1;
+        if (_state.Epochs.Any(e => e.Epoch > target))
+            events.Add(new RunRewound(target, $"the resume state of epoch {_state.Epochs[^1].Epoch} could not be used"));
+        events.Add(new RunResumed(target, DateTimeOffset.UtcNow));
+
+        PersistThen(events, () =>
+        {
+            foreach (var c in events.OfType<CheckpointCorrupted>())
+                _observer.Tell(new RunProgress.Warning($"{c.Path} is {c.Problem}; it was not loaded"));
+            RemoveFilesOfDeletedCheckpoints();
+            if (usable is null)
+            {
+                foreach (var d in _engine.TrainBegin()) Observe(d);
+                BeginEpoch(0); // fresh replicas are identical: they start from the seed
+                return;
+            }
+            _engine.RestoreState(CallbackJsonContext.Deserialize(_state.Epochs.Single(e => e.Epoch == target).CallbackState));
+            _observer.Tell(new RunProgress.Warning($"resuming after epoch {target + 1} (of {_settings.Epochs})"));
+            AskEveryWorker((id, w) => new WorkerCommands.LoadTrainingState(id, usable.Files[w % usable.Files.Count].Path),
+                (WorkerReports.TrainingStateLoaded r) => (r.RequestId, r.Worker), _ => ContinueAfter(target));
+        });
+    }
+
+    // A crash after persisting a save-top-k deletion but before deleting the file leaves it behind.
+    private void RemoveFilesOfDeletedCheckpoints()
+    {
+        foreach (var c in _state.Checkpoints.Where(c => c.Deleted && File.Exists(c.Saved.Path)))
+            TryDelete(c.Saved.Path);
+    }
+
+    private void ContinueAfter(int epoch)
+    {
+        if (_engine.StopTraining || epoch + 1 >= _settings.Epochs) Finish();
+        else BeginEpoch(epoch + 1);
+    }
+
     // ---- Phase: one epoch in flight.
     private void BeginEpoch(int epoch)
     {
-        if (epoch >= _settings.Epochs)
-        {
-            Finish();
-            return;
-        }
         _reports.Clear();
         _epochDecisions.Clear();
         _steps = new StepLosses(_settings.Workers);
@@ -137,8 +181,7 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
             foreach (var (step, running) in _steps.Add(b))
             {
                 _observer.Tell(new RunProgress.BatchProgress(epoch, step, running));
-                var logs = new MetricLogs { ["loss"] = running };
-                var ended = _engine.EndBatch(step, logs);
+                var ended = _engine.EndBatch(step, new MetricLogs { ["loss"] = running });
                 _epochDecisions.AddRange(ended.Decisions);
                 foreach (var d in ended.Decisions) Observe(d);
                 if (ended.StopTraining && !_stopBroadcast)
@@ -163,50 +206,54 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         CommonFailures();
     }
 
+    // ---- Phase: ending an epoch. Files first (checkpoints, best weights, resume states: each
+    // atomic), then every event of the epoch in one batch, then deletions. A crash before the batch
+    // trains the epoch again with the same result; a crash after it resumes from this epoch.
     private void EndEpoch(int epoch)
     {
         var reports = _reports.Values.ToList();
         if (reports.Select(r => r.ParameterHash).Distinct().Count() > 1)
-            _observer.Tell(new RunProgress.Warning($"epoch {epoch}: the replicas differ after synchronisation ({string.Join(", ", reports.Select(r => r.ParameterHash))})"));
+            _observer.Tell(new RunProgress.Warning($"epoch {epoch + 1}: the replicas differ after synchronisation ({string.Join(", ", reports.Select(r => r.ParameterHash))})"));
 
-        EpochEnded ended;
-        if (_engine.Aborted)
-            ended = new EpochEnded(epoch, _engine.LearningRate, _engine.LearningRate, true, _engine.StopReason, new MetricLogs(), []);
-        else
-            ended = _engine.EndEpoch(EpochAggregation.Logs(reports));
+        var ended = _engine.Aborted
+            ? new EpochEnded(epoch, _engine.LearningRate, _engine.LearningRate, true, _engine.StopReason, new MetricLogs(), [])
+            : _engine.EndEpoch(EpochAggregation.Logs(reports));
         _epochDecisions.AddRange(ended.Decisions);
         foreach (var d in ended.Decisions) Observe(d);
 
         var seconds = _epochClock.Elapsed.TotalSeconds;
+        var logs = ended.Logs.ToDictionary(kv => kv.Key, kv => kv.Value);
         var events = new List<IRunEvent>
         {
-            new EpochCompleted(epoch, ended.LearningRate, ended.Logs.ToDictionary(kv => kv.Key, kv => kv.Value), seconds,
+            new EpochCompleted(epoch, ended.LearningRate, logs, seconds,
                 reports.Max(r => r.Steps), reports.Max(r => r.BytesSent), CallbackJsonContext.Serialize(_engine.SaveState())),
         };
         foreach (var c in _epochDecisions.OfType<Callbacks.LearningRateChanged>())
-            events.Add(new Events.RunEvents.LearningRateChanged(c.Epoch, c.From, c.To, c.Reason == LearningRateChangeReason.Plateau ? "plateau" : "schedule", c.Source));
+            events.Add(new Events.RunEvents.LearningRateChanged(c.Epoch, c.From, c.To,
+                c.Reason == LearningRateChangeReason.Plateau ? "plateau" : "schedule", c.Source));
         if (ended.StopTraining && _engine.StopReason is { } reason)
         {
             var stop = _epochDecisions.OfType<StopRequested>().First();
             events.Add(new TrainingStopped(epoch, stop.Batch, reason.Kind.ToString(), reason.Source, reason.Message));
         }
 
+        var deletions = new List<string>();
         var work = new Queue<CallbackDecision>(_epochDecisions.Where(d => d is CheckpointRequested or CheckpointDeletionRequested or BestWeightsMarked));
         var notes = DecisionNotes.For(_epochDecisions);
-        var logs = ended.Logs.ToDictionary(kv => kv.Key, kv => kv.Value);
-        PersistThen(events, () =>
+        WriteFiles(work, events, deletions, () => WriteResumeStates(epoch, events, () =>
         {
-            _observer.Tell(new RunProgress.EpochSummarized(epoch, logs, seconds, notes));
-            CarryOut(work, () =>
+            var old = _state.ResumeStates.Where(r => r.Epoch <= epoch - _settings.KeepResumeStates).ToList();
+            events.AddRange(old.Select(r => new ResumeStateDeleted(r.Epoch)));
+            PersistThen(events, () =>
             {
-                if (ended.StopTraining || epoch + 1 >= _settings.Epochs) Finish();
-                else BeginEpoch(epoch + 1);
+                foreach (var path in deletions.Concat(old.SelectMany(r => r.Files.Select(f => f.Path)))) TryDelete(path);
+                _observer.Tell(new RunProgress.EpochSummarized(epoch, logs, seconds, notes));
+                ContinueAfter(epoch);
             });
-        });
+        }));
     }
 
-    // ---- Phase: carrying out checkpoint decisions one at a time, each waiting for its file.
-    private void CarryOut(Queue<CallbackDecision> work, Action then)
+    private void WriteFiles(Queue<CallbackDecision> work, List<IRunEvent> events, List<string> deletions, Action then)
     {
         if (!work.TryDequeue(out var decision))
         {
@@ -217,37 +264,39 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         {
             case CheckpointRequested save:
                 WriteWithWorker0(InCheckpointFolder(save.Path), written =>
-                    Persist(new CheckpointSaved(save.Epoch, save.Batch, written.Path, written.Sha256, written.Bytes, save.Monitor,
-                        save.MonitorValue, save.Kind == CheckpointKind.Last ? "last" : "regular"), e =>
-                    {
-                        _state = _state.Apply(e);
-                        CarryOut(work, then);
-                    }));
+                {
+                    events.Add(new CheckpointSaved(save.Epoch, save.Batch, written.Path, written.Sha256, written.Bytes, save.Monitor,
+                        save.MonitorValue, save.Kind == CheckpointKind.Last ? "last" : "regular"));
+                    WriteFiles(work, events, deletions, then);
+                });
                 break;
-            case BestWeightsMarked:
-                WriteWithWorker0(_settings.BestWeightsPath, _ => CarryOut(work, then));
+            case BestWeightsMarked marked:
+                WriteWithWorker0(_settings.BestWeightsPath, written =>
+                {
+                    events.Add(new BestWeightsSaved(marked.Epoch, new StoredFile(written.Path, written.Sha256, written.Bytes)));
+                    WriteFiles(work, events, deletions, then);
+                });
                 break;
             case CheckpointDeletionRequested delete:
                 var target = InCheckpointFolder(delete.Path);
-                try
-                {
-                    File.Delete(target);
-                }
-                catch (IOException e)
-                {
-                    _observer.Tell(new RunProgress.Warning($"could not delete {target}: {e.Message}"));
-                }
-                Persist(new CheckpointDeleted(delete.Epoch, target, delete.Why), e =>
-                {
-                    _state = _state.Apply(e);
-                    CarryOut(work, then);
-                });
+                events.Add(new CheckpointDeleted(delete.Epoch, target, delete.Why));
+                deletions.Add(target);
+                WriteFiles(work, events, deletions, then);
                 break;
             default:
-                CarryOut(work, then);
+                WriteFiles(work, events, deletions, then);
                 break;
         }
     }
+
+    private void WriteResumeStates(int epoch, List<IRunEvent> events, Action then) =>
+        AskEveryWorker((id, w) => new WorkerCommands.WriteTrainingState(id, _settings.ResumeStatePath(epoch, w)),
+            (WorkerReports.TrainingStateWritten r) => (r.RequestId, r.Worker), written =>
+            {
+                events.Add(new ResumeStateSaved(epoch,
+                    written.OrderBy(w => w.Worker).Select(w => new StoredFile(w.Path, w.Sha256, w.Bytes)).ToList()));
+                then();
+            });
 
     private string InCheckpointFolder(string path) =>
         Path.IsPathRooted(path) ? path : Path.Combine(_settings.CheckpointFolder, path);
@@ -263,65 +312,68 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         _workers[0]!.Tell(new WorkerCommands.WriteCheckpoint(id, path));
     }
 
+    /// <summary>Sends every worker a request and continues once each has answered it.</summary>
+    private void AskEveryWorker<TReply>(Func<long, int, object> request, Func<TReply, (long RequestId, int Worker)> key,
+        Action<IReadOnlyList<TReply>> then)
+    {
+        var id = ++_nextRequest;
+        var replies = new Dictionary<int, TReply>();
+        Become(() =>
+        {
+            Command<TReply>(r => key(r).RequestId == id, r =>
+            {
+                replies[key(r).Worker] = r;
+                if (replies.Count == _settings.Workers) then(replies.Values.ToList());
+            });
+            CommonFailures();
+        });
+        for (var w = 0; w < _settings.Workers; w++) _workers[w]!.Tell(request(id, w));
+    }
+
     // ---- Phase: the end: restore best weights, evaluate the model kept, write it, report.
     private void Finish()
     {
         var ended = _engine.EndTrain();
         foreach (var d in ended.Decisions) Observe(d);
-        if (ended.RestoredWeightsEpoch is { } epoch && File.Exists(_settings.BestWeightsPath))
+        if (ended.RestoredWeightsEpoch is not { } epoch || _state.BestWeights is not { } best)
         {
-            var source = ended.Decisions.OfType<Callbacks.BestWeightsRestored>().First().Source;
-            Persist(new Events.RunEvents.BestWeightsRestored(epoch, source), e =>
-            {
-                _state = _state.Apply(e);
-                LoadEverywhere(_settings.BestWeightsPath, EvaluateFinal);
-            });
-        }
-        else
             EvaluateFinal();
+            return;
+        }
+        var source = ended.Decisions.OfType<Callbacks.BestWeightsRestored>().First().Source;
+        var events = new List<IRunEvent>();
+        var path = best.File.Path;
+        if (FileCheck.Problem(best.File) is { } problem)
+        {
+            events.Add(new CheckpointCorrupted(path, best.File.Sha256, problem));
+            _observer.Tell(new RunProgress.Warning($"the best weights {path} are {problem}; falling back to the newest valid checkpoint"));
+            var fallback = _state.Checkpoints.LastOrDefault(c => !c.Deleted && c.Saved.Kind == "regular" &&
+                                                                 FileCheck.Problem(c.Saved.Path, c.Saved.Sha256, c.Saved.Bytes) is null);
+            if (fallback is null)
+            {
+                PersistThen(events, () => Fail($"the best weights ({path}) are {problem}, and no valid checkpoint is left to restore"));
+                return;
+            }
+            path = fallback.Saved.Path;
+        }
+        if (_state.Restored is null) events.Add(new Events.RunEvents.BestWeightsRestored(epoch, source));
+        PersistThen(events, () => AskEveryWorker((id, _) => new WorkerCommands.LoadWeights(id, path),
+            (WorkerReports.WeightsLoaded l) => (l.RequestId, l.Worker), loaded =>
+            {
+                if (loaded.Select(l => l.ParameterHash).Distinct().Count() > 1)
+                    _observer.Tell(new RunProgress.Warning("replicas differ after loading the best weights"));
+                EvaluateFinal();
+            }));
     }
 
-    private void LoadEverywhere(string path, Action then)
-    {
-        var id = ++_nextRequest;
-        var loaded = new Dictionary<int, string>();
-        Become(() =>
+    private void EvaluateFinal() =>
+        AskEveryWorker((id, _) => new WorkerCommands.Evaluate(id), (WorkerReports.Evaluated r) => (r.RequestId, r.Worker), results =>
         {
-            Command<WorkerReports.WeightsLoaded>(l => l.RequestId == id, l =>
-            {
-                loaded[l.Worker] = l.ParameterHash;
-                if (loaded.Count < _settings.Workers) return;
-                if (loaded.Values.Distinct().Count() > 1) _observer.Tell(new RunProgress.Warning("replicas differ after loading the best weights"));
-                then();
-            });
-            CommonFailures();
+            var final = EpochAggregation.Final(results);
+            WriteWithWorker0(_settings.FinalModelPath, written =>
+                PersistThen([new RunCompleted(_state.Stop is null ? "completed" : "stopped", final, written.Path, written.Sha256,
+                    written.Bytes, _wall.Elapsed.TotalSeconds)], Done));
         });
-        foreach (var w in _workers) w!.Tell(new WorkerCommands.LoadWeights(id, path));
-    }
-
-    private void EvaluateFinal()
-    {
-        var id = ++_nextRequest;
-        var results = new Dictionary<int, WorkerReports.Evaluated>();
-        Become(() =>
-        {
-            Command<WorkerReports.Evaluated>(r => r.RequestId == id, r =>
-            {
-                results[r.Worker] = r;
-                if (results.Count < _settings.Workers) return;
-                var final = EpochAggregation.Final(results.Values);
-                WriteWithWorker0(_settings.FinalModelPath, written =>
-                    Persist(new RunCompleted(_state.Stop is null ? "completed" : "stopped", final, written.Path, written.Sha256,
-                        written.Bytes, _wall.Elapsed.TotalSeconds), e =>
-                    {
-                        _state = _state.Apply(e);
-                        Done();
-                    }));
-            });
-            CommonFailures();
-        });
-        foreach (var w in _workers) w!.Tell(new WorkerCommands.Evaluate(id));
-    }
 
     private void Done()
     {
@@ -336,37 +388,58 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         Command<Terminated>(t => Fail($"{t.ActorRef.Path.Name} stopped unexpectedly"));
         Command<WorkerReports.BatchTrained>(_ => { }); // late batch reports of a finished epoch
         Command<WorkerReports.WorkerReady>(r => _log.Warning("worker {0} reported ready again", r.Worker));
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => _observer.Tell(new RunProgress.Warning($"a snapshot could not be saved: {f.Cause.Message}")));
     }
 
     private void Fail(string reason)
     {
         _log.Error("run {0} failed: {1}", _settings.RunId, reason);
         Timers.CancelAll();
-        Persist(new RunFailed(reason, _wall.Elapsed.TotalSeconds), e =>
-        {
-            _state = _state.Apply(e);
-            Become(() => Command<object>(_ => { }));
-            _observer.Tell(new RunProgress.RunFinished(RunSummaries.From(_state, _settings)));
-        });
+        PersistThen([new RunFailed(reason, _wall.Elapsed.TotalSeconds)], Done);
     }
 
     /// <summary>
-    /// Persists the events, applies each, and continues once the last is stored. (A counter, not
-    /// DeferAsync: a Persist issued from inside a DeferAsync handler left later replies undelivered.)
+    /// Persists the events, applies each, snapshots when due, and continues once the last is stored.
+    /// (A counter, not DeferAsync: a Persist issued from inside a DeferAsync handler left later
+    /// replies undelivered.)
     /// </summary>
     private void PersistThen(IReadOnlyList<IRunEvent> events, Action then)
     {
+        if (events.Count == 0)
+        {
+            then();
+            return;
+        }
         var remaining = events.Count;
         PersistAll(events, e =>
         {
             _state = _state.Apply(e);
-            if (--remaining == 0) then();
+            if (--remaining > 0) return;
+            if (LastSequenceNr - _lastSnapshotAt >= _settings.SnapshotEvery)
+            {
+                _lastSnapshotAt = LastSequenceNr;
+                SaveSnapshot(_state);
+            }
+            then();
         });
     }
 
     private void Observe(CallbackDecision decision)
     {
         if (decision is CallbackWarning w) _observer.Tell(new RunProgress.Warning($"{w.Source}: {w.Message}"));
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _observer.Tell(new RunProgress.Warning($"could not delete {path}: {e.Message}"));
+        }
     }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)

@@ -135,6 +135,24 @@ public sealed class TrainingWorker : ReceiveActor, IWithTimers, IWithUnboundedSt
                 replyTo.Tell(new WorkerReports.WeightsLoaded(load.RequestId, worker, runner.ParameterHash()), self);
             }));
         });
+        Receive<WorkerCommands.WriteTrainingState>(write =>
+        {
+            var (self, replyTo, replica, worker) = (Self, Sender, Replica, _setup.Worker);
+            _thread!.Post(() => Guard(self, () =>
+            {
+                var (sha, bytes) = AtomicFile.Write(write.Path, replica.SaveTrainingState);
+                replyTo.Tell(new WorkerReports.TrainingStateWritten(write.RequestId, worker, write.Path, sha, bytes), self);
+            }));
+        });
+        Receive<WorkerCommands.LoadTrainingState>(load =>
+        {
+            var (self, replyTo, replica, runner, worker) = (Self, Sender, Replica, _runner!, _setup.Worker);
+            _thread!.Post(() => Guard(self, () =>
+            {
+                using (var file = File.OpenRead(load.Path)) replica.LoadTrainingState(file);
+                replyTo.Tell(new WorkerReports.TrainingStateLoaded(load.RequestId, worker, runner.ParameterHash()), self);
+            }));
+        });
         Receive<WorkerCommands.Evaluate>(evaluate =>
         {
             var (self, replyTo, runner) = (Self, Sender, _runner!);

@@ -34,6 +34,12 @@ public interface IReplica : IDisposable
     void SaveWeights(Stream destination);
 
     void LoadWeights(Stream source);
+
+    /// <summary>Writes everything a resumed run needs to continue exactly: weights, optimizer state
+    /// (momentum, Adam's moments and step) and any random generator state.</summary>
+    void SaveTrainingState(Stream destination);
+
+    void LoadTrainingState(Stream source);
 }
 
 /// <summary>Sum of per-sample losses, correct predictions and sample count of a batch.</summary>
