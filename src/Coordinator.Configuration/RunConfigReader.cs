@@ -133,8 +133,9 @@ public static class RunConfigReader
         var timeout = Duration(f, "epoch-timeout", TimeSpan.FromMinutes(5));
         var threads = f.Int("threads-per-worker", 0);
         if (threads < 0) throw new ConfigurationError(f.FieldPath("threads-per-worker"), Str(threads), "must be 0 (share the cores) or more");
+        var snapshotEvery = AtLeast(f, "snapshot-every", 100, 1);
         f.RejectUnknown("training");
-        return new TrainingSettings(epochs, batch, workers, seed, sync, syncEvery, timeout, threads);
+        return new TrainingSettings(epochs, batch, workers, seed, sync, syncEvery, timeout, threads, snapshotEvery);
     }
 
     private static TimeSpan Duration(HoconFields f, string key, TimeSpan fallback)

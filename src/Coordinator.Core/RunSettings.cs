@@ -15,7 +15,8 @@ public sealed record TrainingSettings(
     SyncMode Sync = SyncMode.Gradients,
     int SyncEvery = 8,
     TimeSpan? EpochTimeout = null,
-    int ThreadsPerWorker = 0);
+    int ThreadsPerWorker = 0,
+    int SnapshotEvery = 100);
 
 /// <summary>A whole run's settings apart from the callbacks.</summary>
 public sealed record RunSettings(DataSettings Data, ModelSettings Model, OptimizerSettings Optimizer, TrainingSettings Training)

@@ -15,6 +15,12 @@ public static class RunProgress
 
     public sealed record Warning(string Message) : ICoordinatorMessage;
 
-    /// <summary>The run is over; the summary says how it ended.</summary>
-    public sealed record RunFinished(RunSummary Summary) : ICoordinatorMessage;
+    /// <summary>Something worth a line that is not a problem (e.g. where a resumed run continues).</summary>
+    public sealed record Note(string Message) : ICoordinatorMessage;
+
+    /// <summary>The run is over; the summary says how it ended, and every epoch's logs (all of
+    /// them, also those trained by an earlier process of a resumed run) feed history.csv.</summary>
+    public sealed record RunFinished(RunSummary Summary, IReadOnlyList<EpochLog> Epochs) : ICoordinatorMessage;
+
+    public sealed record EpochLog(int Epoch, IReadOnlyDictionary<string, double> Logs);
 }

@@ -33,6 +33,8 @@ namespace Coordinator.Actors.Serialization;
 [JsonSerializable(typeof(RunProgress.BatchProgress))]
 [JsonSerializable(typeof(RunProgress.EpochSummarized))]
 [JsonSerializable(typeof(RunProgress.Warning))]
+[JsonSerializable(typeof(RunProgress.Note))]
+[JsonSerializable(typeof(RunProgress.EpochLog))]
 [JsonSerializable(typeof(RunProgress.RunFinished))]
 [JsonSerializable(typeof(RunStarted))]
 [JsonSerializable(typeof(EpochCompleted))]

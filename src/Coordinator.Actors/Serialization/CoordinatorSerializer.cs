@@ -48,6 +48,7 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(RunProgress.BatchProgress), "progress-batch.v1", Json.BatchProgress),
         (typeof(RunProgress.EpochSummarized), "progress-epoch-summarized.v1", Json.EpochSummarized),
         (typeof(RunProgress.Warning), "progress-warning.v1", Json.Warning),
+        (typeof(RunProgress.Note), "progress-note.v1", Json.Note),
         (typeof(RunProgress.RunFinished), "progress-run-finished.v1", Json.RunFinished),
         (typeof(RunStarted), "run-started.v1", Json.RunStarted),
         (typeof(EpochCompleted), "epoch-completed.v1", Json.EpochCompleted),

@@ -127,7 +127,7 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
                 return;
             }
             _engine.RestoreState(CallbackJsonContext.Deserialize(_state.Epochs.Single(e => e.Epoch == target).CallbackState));
-            _observer.Tell(new RunProgress.Warning($"resuming after epoch {target + 1} (of {_settings.Epochs})"));
+            _observer.Tell(new RunProgress.Note($"resuming after epoch {target + 1} (of {_settings.Epochs})"));
             AskEveryWorker((id, w) => new WorkerCommands.LoadTrainingState(id, usable.Files[w % usable.Files.Count].Path),
                 (WorkerReports.TrainingStateLoaded r) => (r.RequestId, r.Worker), _ => ContinueAfter(target));
         });
@@ -378,7 +378,7 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
     private void Done()
     {
         Become(() => Command<object>(_ => { }));
-        _observer.Tell(new RunProgress.RunFinished(RunSummaries.From(_state, _settings)));
+        _observer.Tell(Finished());
     }
 
     // ---- Failures, in every phase.
@@ -445,16 +445,19 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         var message = $"the journal could not be written ({@event.GetType().Name}, sequence {sequenceNr}): {cause.Message}";
-        _observer.Tell(new RunProgress.RunFinished(RunSummaries.From(_state, _settings, message)));
+        _observer.Tell(Finished(message));
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         var message = $"the journal rejected {@event.GetType().Name} (sequence {sequenceNr}): {cause.Message}";
-        _observer.Tell(new RunProgress.RunFinished(RunSummaries.From(_state, _settings, message)));
+        _observer.Tell(Finished(message));
         base.OnPersistRejected(cause, @event, sequenceNr);
     }
+
+    private RunProgress.RunFinished Finished(string? error = null) =>
+        new(RunSummaries.From(_state, _settings, error), _state.Epochs.Select(e => new RunProgress.EpochLog(e.Epoch, e.Logs)).ToList());
 
     private sealed record EpochTimedOut(int Epoch) : INoSerializationVerificationNeeded;
 

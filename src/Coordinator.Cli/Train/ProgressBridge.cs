@@ -31,7 +31,9 @@ public sealed class ProgressBridge : ReceiveActor
             progress.EpochCompleted(EpochLine.Format(record, total, e.Notes));
         });
         Receive<RunProgress.Warning>(w => progress.Message($"warning: {w.Message}"));
-        Receive<RunProgress.RunFinished>(f => outcome.TrySetResult(new RunOutcome(f.Summary, _epochs.ToArray())));
+        Receive<RunProgress.Note>(n => progress.Message(n.Message));
+        Receive<RunProgress.RunFinished>(f =>
+            outcome.TrySetResult(new RunOutcome(f.Summary, f.Epochs.Select(e => (e.Epoch, e.Logs)).ToArray())));
         Receive<WatchSupervisor>(w => Context.Watch(w.Supervisor));
         Receive<Terminated>(_ => outcome.TrySetResult(new RunOutcome(null, _epochs.ToArray())));
     }

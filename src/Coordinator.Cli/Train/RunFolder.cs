@@ -24,9 +24,9 @@ public static class RunFolder
                 throw new ConfigurationError("--run-dir", requested, "is a file; give a folder for the run");
             if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
                 throw new ConfigurationError("--run-dir", requested,
-                    Directory.Exists(folder) && File.Exists(Path.Combine(folder, JournalFile))
-                        ? "already holds a run; give a new folder (nothing in it was changed)"
-                        : "is not empty; give a new or empty folder");
+                    !File.Exists(Path.Combine(folder, JournalFile)) ? "is not empty; give a new or empty folder"
+                    : IsFinished(folder) ? "already holds a finished run; give a new folder (nothing in it was changed)"
+                    : $"holds an unfinished run; continue it with: coordinator train --resume {requested}");
         }
         try
         {
@@ -38,4 +38,41 @@ public static class RunFolder
         }
         return (Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)), folder);
     }
+
+    /// <summary>An unfinished run's folder, to continue it.</summary>
+    public static (string RunId, string Folder) OpenForResume(string requested)
+    {
+        var folder = Path.GetFullPath(requested);
+        if (!File.Exists(Path.Combine(folder, JournalFile)) || !File.Exists(Path.Combine(folder, ConfigCopy)))
+            throw new ConfigurationError("--resume", requested, $"is not a run folder (it needs {JournalFile} and {ConfigCopy})");
+        if (IsFinished(folder))
+            throw new ConfigurationError("--resume", requested, "holds a finished run; there is nothing to resume");
+        return (Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)), folder);
+    }
+
+    /// <summary>A run is finished once its summary says completed or stopped (a failed run may be resumed).</summary>
+    public static bool IsFinished(string folder)
+    {
+        var summary = Path.Combine(folder, Reporting.SummaryJson.FileName);
+        if (!File.Exists(summary)) return false;
+        try
+        {
+            return Reporting.SummaryJson.Read(summary).Status != Core.Reporting.RunStatus.Failed;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The configuration as the run uses it, saved in its folder: the original text, then the
+    /// flags and the resolved data path, so that a resume reads exactly the same settings.
+    /// </summary>
+    public static string EffectiveConfig(string originalText, Core.RunSettings settings) =>
+        originalText.TrimEnd() + "\n\n# Effective settings of this run (command-line flags, resolved paths):\n" +
+        $"data.path = \"{settings.Data.Path.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"\n" +
+        $"training.workers = {settings.Training.Workers}\n" +
+        $"training.epochs = {settings.Training.Epochs}\n" +
+        $"training.seed = {settings.Training.Seed.ToString(CultureInfo.InvariantCulture)}\n";
 }

@@ -11,21 +11,22 @@ public static class TrainCommand
 {
     public static Command Create(TextWriter stderr)
     {
-        var config = new Option<FileInfo>("--config") { Description = "run configuration (HOCON), e.g. hocon/digits.conf", Required = true };
+        var config = new Option<FileInfo?>("--config") { Description = "run configuration (HOCON), e.g. hocon/digits.conf" };
         var workers = new Option<int?>("--workers") { Description = "number of workers (overrides training.workers)" };
         var epochs = new Option<int?>("--epochs") { Description = "epoch limit (overrides training.epochs)" };
         var seed = new Option<long?>("--seed") { Description = "seed for the split, the data order and the initial weights (overrides training.seed)" };
         var runDir = new Option<string?>("--run-dir") { Description = "folder for this run (default: runs/<run-id>/); must be new or empty" };
+        var resume = new Option<string?>("--resume") { Description = "continue the unfinished run in this folder, with the settings it started with" };
 
         var command = new Command("train",
             "Train a model with N worker actors and one supervisor running the configured callbacks; every decision is persisted.")
         {
-            config, workers, epochs, seed, runDir,
+            config, workers, epochs, seed, runDir, resume,
         };
         command.SetAction(parse =>
         {
-            var options = new TrainOptions(parse.GetValue(config)!.FullName, parse.GetValue(workers), parse.GetValue(epochs),
-                parse.GetValue(seed), parse.GetValue(runDir));
+            var options = new TrainOptions(parse.GetValue(config)?.FullName, parse.GetValue(workers), parse.GetValue(epochs),
+                parse.GetValue(seed), parse.GetValue(runDir), parse.GetValue(resume));
             using var progress = ConsoleProgress.Create();
             try
             {

@@ -23,7 +23,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
     /// or <see cref="DataError"/>, raised before any folder is created.</summary>
     public static PreparedRun Prepare(TrainOptions options)
     {
-        var config = RunConfigReader.ReadFile(options.ConfigPath);
+        var config = RunConfigReader.ReadFile(options.ConfigPath ?? throw new ConfigurationError("--config", "(missing)", "give a run configuration, or --resume RUN_DIR"));
         var training = config.Settings.Training;
         if (options.Workers is { } w)
         {
@@ -49,11 +49,24 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
 
     public int Run()
     {
-        var prepared = Prepare(options);
+        string runId, folder;
+        PreparedRun prepared;
+        if (options.Resume is { } resume)
+        {
+            if (options.ConfigPath is not null || options.Workers is not null || options.Epochs is not null || options.Seed is not null || options.RunDir is not null)
+                throw new ConfigurationError("--resume", resume,
+                    "takes no other options: a run continues with the settings it started with (saved in its run.conf)");
+            (runId, folder) = RunFolder.OpenForResume(resume);
+            prepared = Prepare(new TrainOptions(Path.Combine(folder, RunFolder.ConfigCopy)));
+        }
+        else
+        {
+            prepared = Prepare(options);
+            (runId, folder) = RunFolder.Create(options.RunDir);
+            File.WriteAllText(Path.Combine(folder, RunFolder.ConfigCopy), RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings));
+        }
         var (settings, split) = (prepared.Settings, prepared.Data);
         var training = settings.Training;
-        var (runId, folder) = RunFolder.Create(options.RunDir);
-        File.WriteAllText(Path.Combine(folder, RunFolder.ConfigCopy), prepared.Config.Text);
         var wall = Stopwatch.StartNew();
 
         var threads = settings.ThreadsPerWorker(Environment.ProcessorCount);
@@ -62,9 +75,9 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
             training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery);
         var supervisorSettings = new SupervisorSettings(runId, folder, training.Workers, training.Epochs, setup.Plan().StepsPerEpoch,
             prepared.Config.Callbacks, settings.Optimizer.LearningRate, training.Sync.ToString().ToLowerInvariant(), training.Seed,
-            prepared.Config.Sha256, training.EpochTimeout ?? TimeSpan.FromMinutes(5));
+            prepared.Config.Sha256, training.EpochTimeout ?? TimeSpan.FromMinutes(5), training.SnapshotEvery);
 
-        progress.Message($"run {runId}: {training.Workers} worker(s) x {threads} thread(s), sync = {supervisorSettings.Sync}, " +
+        progress.Message($"{(options.Resume is null ? "run" : "resuming run")} {runId}: {training.Workers} worker(s) x {threads} thread(s), sync = {supervisorSettings.Sync}, " +
                          $"{split.Train.Count} training / {split.Validation.Count} validation samples, folder {folder}");
 
         RunOutcome outcome;

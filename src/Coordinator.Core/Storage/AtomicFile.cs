@@ -22,6 +22,7 @@ public static class AtomicFile
                 write(file);
                 file.Flush(flushToDisk: true);
             }
+            FaultInjection.BeforeRename();
             var digest = Sha256Of(temporary);
             var bytes = new FileInfo(temporary).Length;
             File.Move(temporary, path, overwrite: true);
