@@ -38,6 +38,7 @@ namespace Coordinator.Actors.Serialization;
 [JsonSerializable(typeof(RunProgress.RunFinished))]
 [JsonSerializable(typeof(RunStarted))]
 [JsonSerializable(typeof(EpochCompleted))]
+[JsonSerializable(typeof(Legacy.EpochCompletedV1))]
 [JsonSerializable(typeof(LearningRateChanged))]
 [JsonSerializable(typeof(CheckpointSaved))]
 [JsonSerializable(typeof(CheckpointDeleted))]

@@ -51,7 +51,7 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(RunProgress.Note), "progress-note.v1", Json.Note),
         (typeof(RunProgress.RunFinished), "progress-run-finished.v1", Json.RunFinished),
         (typeof(RunStarted), "run-started.v1", Json.RunStarted),
-        (typeof(EpochCompleted), "epoch-completed.v1", Json.EpochCompleted),
+        (typeof(EpochCompleted), "epoch-completed.v2", Json.EpochCompleted),
         (typeof(LearningRateChanged), "lr-changed.v1", Json.LearningRateChanged),
         (typeof(CheckpointSaved), "checkpoint-saved.v1", Json.CheckpointSaved),
         (typeof(CheckpointDeleted), "checkpoint-deleted.v1", Json.CheckpointDeleted),
@@ -88,9 +88,17 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         _ => throw new ArgumentException($"{nameof(CoordinatorSerializer)} cannot serialize {obj.GetType().FullName}"),
     };
 
+    // Older versions of events, read and upcast to the current shape (docs/EVENTS.md lists them).
+    private static readonly Dictionary<string, Func<byte[], object>> Upcasters = new()
+    {
+        ["epoch-completed.v1"] = bytes => (JsonSerializer.Deserialize(bytes, Json.EpochCompletedV1)
+            ?? throw new SerializationException("epoch-completed.v1: the payload was null")).Upcast(),
+    };
+
     public override object FromBinary(byte[] bytes, string manifest)
     {
         if (manifest == RingChunkManifest) return ChunkFromBytes(bytes);
+        if (Upcasters.TryGetValue(manifest, out var upcast)) return upcast(bytes);
         if (ByManifest.TryGetValue(manifest, out var info))
             return JsonSerializer.Deserialize(bytes, info)
                    ?? throw new SerializationException($"{manifest}: the payload was null");
