@@ -4,7 +4,7 @@ using static Coordinator.Actors.Events.RunEvents;
 
 namespace Coordinator.Actors.Tests;
 
-/// <summary>Replays a persistence id and sends its events to <paramref name="replyTo"/>.</summary>
+/// <summary>Replays a persistence id's events (not its snapshots) and sends them to <paramref name="replyTo"/>.</summary>
 public sealed class JournalReader : ReceivePersistentActor
 {
     private readonly List<IRunEvent> _events = [];
@@ -21,6 +21,9 @@ public sealed class JournalReader : ReceivePersistentActor
     }
 
     public override string PersistenceId { get; }
+
+    // Every event from the journal, ignoring snapshots.
+    public override Recovery Recovery => new(SnapshotSelectionCriteria.None);
 
     public sealed record Replayed(IReadOnlyList<IRunEvent> Events) : INoSerializationVerificationNeeded;
 }

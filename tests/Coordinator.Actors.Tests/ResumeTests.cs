@@ -20,8 +20,8 @@ public sealed class ResumeTests() : TestKit(TestConfig.Create())
     // (6 steps per epoch: step / 6 is the epoch.)
     private static double Loss(int worker, int step, int n) => Math.Max(0.5, 3.0 / (1 + step / 6)) + (step / 6 % 3) * 0.05 + worker * 0.001;
 
-    private RunHarness Run(string runId, int incarnation = 1) =>
-        new(this, workers: 2, batchSize: 8, Callbacks, epochs: 30, loss: Loss, runId: runId, incarnation: incarnation);
+    private RunHarness Run(string runId, int incarnation = 1, int snapshotEvery = 100) =>
+        new(this, workers: 2, batchSize: 8, Callbacks, epochs: 30, loss: Loss, runId: runId, incarnation: incarnation, snapshotEvery: snapshotEvery);
 
     private static object Decisions(RunSummary s) => new
     {
@@ -33,10 +33,11 @@ public sealed class ResumeTests() : TestKit(TestConfig.Create())
     };
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(3)]
-    [InlineData(6)]
-    public void A_run_stopped_after_an_epoch_and_resumed_decides_as_the_uninterrupted_run(int stopAfter)
+    [InlineData(0, 100)]
+    [InlineData(3, 100)]
+    [InlineData(6, 100)]
+    [InlineData(6, 4)] // recovers from a snapshot plus the events after it
+    public void A_run_stopped_after_an_epoch_and_resumed_decides_as_the_uninterrupted_run(int stopAfter, int snapshotEvery)
     {
         var reference = Run("ref-" + Guid.NewGuid().ToString("N")[..6]);
         var (expected, _) = reference.Finish();
@@ -44,10 +45,10 @@ public sealed class ResumeTests() : TestKit(TestConfig.Create())
         Assert.True(expected.EpochsRun > stopAfter + 2, $"the reference run should outlast the interruption ({expected.EpochsRun} epochs)");
 
         var id = "res-" + Guid.NewGuid().ToString("N")[..6];
-        var first = Run(id);
+        var first = Run(id, snapshotEvery: snapshotEvery);
         first.Observer.FishForMessage(m => m is RunProgress.EpochSummarized e && e.Epoch == stopAfter, TimeSpan.FromSeconds(30));
         first.Kill();
-        var (resumed, _) = Run(id, incarnation: 2).Finish();
+        var (resumed, _) = Run(id, incarnation: 2, snapshotEvery: snapshotEvery).Finish();
 
         Assert.Equal(Decisions(expected), Decisions(resumed));
         var events = first.Events();

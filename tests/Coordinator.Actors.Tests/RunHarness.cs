@@ -17,7 +17,7 @@ public sealed class RunHarness
 
     public RunHarness(Akka.TestKit.Xunit2.TestKit kit, int workers, int batchSize, IReadOnlyList<CallbackSettings> callbacks,
         int epochs = 5, double lr = 0.05, SyncMode sync = SyncMode.Gradients, int syncEvery = 4, int train = 96,
-        Func<int, int, int, double>? loss = null, string? runId = null, int incarnation = 1)
+        Func<int, int, int, double>? loss = null, string? runId = null, int incarnation = 1, int snapshotEvery = 100)
     {
         _kit = kit;
         RunId = runId ?? Guid.NewGuid().ToString("N")[..8];
@@ -26,7 +26,7 @@ public sealed class RunHarness
         Observer = kit.CreateTestProbe();
         var setup = new WorkerSetup(0, workers, train, 32, batchSize, Seed: 7, Shuffle: true, sync, syncEvery);
         Settings = new SupervisorSettings(RunId, Folder, workers, epochs, setup.Plan().StepsPerEpoch, callbacks, lr,
-            sync.ToString().ToLowerInvariant(), 7, "sha", TimeSpan.FromSeconds(20));
+            sync.ToString().ToLowerInvariant(), 7, "sha", TimeSpan.FromSeconds(20), snapshotEvery);
         Supervisor = kit.Sys.ActorOf(TrainingSupervisor.Props(Settings, Observer), $"supervisor-{RunId}-{incarnation}");
         WorkerGroup = kit.Sys.ActorOf(Actors.Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers), Factory, Supervisor), $"workers-{RunId}-{incarnation}");
     }
