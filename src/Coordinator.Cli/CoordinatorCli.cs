@@ -11,6 +11,9 @@ public static class CoordinatorCli
         {
             SimulateCommand.Create(stdout, stderr),
             Train.TrainCommand.Create(stderr),
+            Bench.BenchCommand.Create(stdout),
+            History.HistoryCommand.Create(stdout, stderr),
+            History.RunsCommand.Create(stdout, stderr),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

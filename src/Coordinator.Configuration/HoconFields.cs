@@ -80,6 +80,14 @@ public sealed class HoconFields
 
     public int Int(string key, int fallback) => Int(key) ?? fallback;
 
+    public long? Long(string key)
+    {
+        var text = String(key);
+        if (text is null) return null;
+        if (long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)) return v;
+        throw new ConfigurationError(FieldPath(key), text, "must be a whole number");
+    }
+
     public bool Bool(string key, bool fallback)
     {
         var text = String(key);

@@ -46,10 +46,10 @@ public static class RunConfigReader
         var optimizer = Optimizer(Section(root, "optimizer") ?? new HoconFields("optimizer", new HoconObject()));
         var training = Training(Section(root, "training") ?? new HoconFields("training", new HoconObject()));
         var callbacks = CallbackConfigReader.Read(config);
-        var akka = config.HasPath("akka") ? config.GetConfig("akka").Root.ToString() : null;
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        // The whole text is the Akka override layer: only its akka { } section means anything to Akka.
         return new RunConfig(new RunSettings(data, model, optimizer, training), callbacks, text, sha,
-            akka is null ? null : "akka " + akka);
+            config.HasPath("akka") ? text : null);
     }
 
     private static HoconFields? Section(HoconObject root, string name)
@@ -109,6 +109,10 @@ public static class RunConfigReader
             NonNegative(f, "beta-2", defaults.Beta2),
             Positive(f, "epsilon", defaults.Epsilon),
             NonNegative(f, "weight-decay", 0));
+        if (!(settings.Momentum < 1)) throw new ConfigurationError(f.FieldPath("momentum"), Str(settings.Momentum), "must be at least 0 and below 1");
+        if (settings.Nesterov && !(settings.Momentum > 0)) throw new ConfigurationError(f.FieldPath("nesterov"), "true", "needs momentum above 0");
+        if (!(settings.Beta1 < 1)) throw new ConfigurationError(f.FieldPath("beta-1"), Str(settings.Beta1), "must be at least 0 and below 1");
+        if (!(settings.Beta2 < 1)) throw new ConfigurationError(f.FieldPath("beta-2"), Str(settings.Beta2), "must be at least 0 and below 1");
         if (kind == OptimizerKind.Sgd && (f.Has("beta-1") || f.Has("beta-2") || f.Has("epsilon")))
             throw new ConfigurationError(f.FieldPath("beta-1"), "(given)", "beta-1, beta-2 and epsilon are Adam's settings; type = sgd takes momentum and nesterov");
         if (kind == OptimizerKind.Adam && (f.Has("momentum") || f.Has("nesterov")))
@@ -122,7 +126,7 @@ public static class RunConfigReader
         var epochs = AtLeast(f, "epochs", 50, 1);
         var batch = AtLeast(f, "batch-size", 32, 1);
         var workers = AtLeast(f, "workers", 2, 1);
-        var seed = (long)f.Double("seed", 42);
+        var seed = f.Long("seed") ?? 42;
         var sync = (f.String("sync") ?? "gradients") switch
         {
             "gradients" => SyncMode.Gradients,

@@ -15,6 +15,10 @@ public static class RunProgress
 
     public sealed record Warning(string Message) : ICoordinatorMessage;
 
+    /// <summary>The supervisor has recovered its state: from a snapshot (at a sequence number, or 0
+    /// for none) plus the events after it.</summary>
+    public sealed record Recovered(long SnapshotSequenceNr, long LastSequenceNr, int Epochs) : ICoordinatorMessage;
+
     /// <summary>Something worth a line that is not a problem (e.g. where a resumed run continues).</summary>
     public sealed record Note(string Message) : ICoordinatorMessage;
 

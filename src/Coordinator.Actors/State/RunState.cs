@@ -11,7 +11,21 @@ namespace Coordinator.Actors.State;
 /// </summary>
 public sealed record RunState : Protocol.ICoordinatorMessage
 {
+    /// <summary>The whole history: every epoch, rate change and checkpoint (for summaries and tools).</summary>
     public static readonly RunState Empty = new();
+
+    /// <summary>
+    /// The supervisor's working state: only the last <paramref name="epochs"/> epochs, no rate
+    /// changes, no deleted checkpoints. Its size does not grow with the run, so neither do its
+    /// snapshots nor the time to recover from them; the whole history stays in the journal.
+    /// </summary>
+    public static RunState Bounded(int epochs) => new() { KeepEpochs = epochs };
+
+    /// <summary>Null: keep everything; otherwise how many of the newest epochs to keep.</summary>
+    public int? KeepEpochs { get; init; }
+
+    /// <summary>Epochs completed so far (also those a bounded state no longer holds).</summary>
+    public int EpochsRun { get; init; }
 
     public RunStarted? Started { get; init; }
     public ImmutableList<EpochCompleted> Epochs { get; init; } = [];
@@ -30,6 +44,9 @@ public sealed record RunState : Protocol.ICoordinatorMessage
     [System.Text.Json.Serialization.JsonIgnore]
     public ResumeStateSaved? LatestResumeState => ResumeStates.Count == 0 ? null : ResumeStates[^1];
 
+    private ImmutableList<EpochCompleted> Trim(ImmutableList<EpochCompleted> epochs) =>
+        KeepEpochs is { } keep && epochs.Count > keep ? epochs.RemoveRange(0, epochs.Count - keep) : epochs;
+
     /// <summary>The epoch to train next.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int NextEpoch => Epochs.Count == 0 ? 0 : Epochs[^1].Epoch + 1;
@@ -40,13 +57,15 @@ public sealed record RunState : Protocol.ICoordinatorMessage
     public RunState Apply(IRunEvent e) => e switch
     {
         RunStarted s => this with { Started = s },
-        EpochCompleted c => this with { Epochs = Epochs.Add(c) },
-        LearningRateChanged c => this with { LearningRateChanges = LearningRateChanges.Add(c) },
+        EpochCompleted c => this with { Epochs = Trim(Epochs.Add(c)), EpochsRun = EpochsRun + 1 },
+        LearningRateChanged c => KeepEpochs is null ? this with { LearningRateChanges = LearningRateChanges.Add(c) } : this,
         // A file saved again under the same name (save-last, a template without fields) replaces its entry.
         CheckpointSaved s => this with { Checkpoints = Checkpoints.RemoveAll(c => c.Saved.Path == s.Path && !c.Deleted).Add(new CheckpointEntry(s, false)) },
         CheckpointDeleted d => this with
         {
-            Checkpoints = Checkpoints.Select(c => c.Saved.Path == d.Path && !c.Deleted ? c with { Deleted = true } : c).ToImmutableList(),
+            Checkpoints = KeepEpochs is null
+                ? Checkpoints.Select(c => c.Saved.Path == d.Path && !c.Deleted ? c with { Deleted = true } : c).ToImmutableList()
+                : Checkpoints.RemoveAll(c => c.Saved.Path == d.Path),
         },
         BestWeightsSaved b => this with { BestWeights = b },
         TrainingStopped s => this with { Stop = s },
@@ -60,6 +79,7 @@ public sealed record RunState : Protocol.ICoordinatorMessage
         CheckpointCorrupted c => this with { Corruptions = Corruptions.Add(c) },
         RunRewound r => this with
         {
+            EpochsRun = EpochsRun - Epochs.Count(e => e.Epoch > r.ToEpoch),
             Epochs = Epochs.RemoveAll(e => e.Epoch > r.ToEpoch),
             LearningRateChanges = LearningRateChanges.RemoveAll(c => c.Epoch > r.ToEpoch),
             ResumeStates = ResumeStates.RemoveAll(x => x.Epoch > r.ToEpoch),

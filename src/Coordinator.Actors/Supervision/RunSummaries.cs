@@ -31,7 +31,7 @@ public static class RunSummaries
             : state.Stop is not null ? RunStatus.Stopped
             : RunStatus.Completed;
         return new RunSummary(
-            settings.RunId, status, state.Epochs.Count, state.Stop?.Epoch ?? 0, state.Stop?.Reason, monitor, bestEpoch, best,
+            settings.RunId, status, state.EpochsRun, state.Stop?.Epoch ?? 0, state.Stop?.Reason, monitor, bestEpoch, best,
             state.Completed?.Final, settings.Workers, settings.Sync,
             state.Completed?.WallSeconds ?? state.Failed?.WallSeconds ?? 0,
             history,

@@ -27,7 +27,7 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef?[] _workers;
     private readonly Stopwatch _wall = Stopwatch.StartNew();
-    private RunState _state = RunState.Empty;
+    private RunState _state;
     private long _nextRequest;
     private long _lastSnapshotAt;
 
@@ -44,12 +44,17 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         _engine = new CallbackEngine(settings.Callbacks, new RunInfo(settings.InitialLearningRate, settings.Workers));
         _workers = new IActorRef?[settings.Workers];
         _steps = new StepLosses(settings.Workers);
+        _state = RunState.Bounded(settings.KeepResumeStates + 1);
 
         Recover<SnapshotOffer>(offer =>
         {
             if (offer.Snapshot is RunState snapshot) (_state, _lastSnapshotAt) = (snapshot, offer.Metadata.SequenceNr);
         });
         Recover<IRunEvent>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (LastSequenceNr > 0) _observer.Tell(new RunProgress.Recovered(_lastSnapshotAt, LastSequenceNr, _state.Epochs.Count));
+        });
         WaitingForWorkers();
     }
 
@@ -238,7 +243,9 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         }
 
         var deletions = new List<string>();
-        var work = new Queue<CallbackDecision>(_epochDecisions.Where(d => d is CheckpointRequested or CheckpointDeletionRequested or BestWeightsMarked));
+        // EarlyStopping may mark the same epoch twice (Keras sets best_weights, then improves on them): write it once.
+        var work = new Queue<CallbackDecision>(_epochDecisions
+            .Where(d => d is CheckpointRequested or CheckpointDeletionRequested || d is BestWeightsMarked && ReferenceEquals(d, _epochDecisions.OfType<BestWeightsMarked>().Last())));
         var notes = DecisionNotes.For(_epochDecisions);
         WriteFiles(work, events, deletions, () => WriteResumeStates(epoch, events, () =>
         {
@@ -378,8 +385,12 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
     private void Done()
     {
         Become(() => Command<object>(_ => { }));
-        _observer.Tell(Finished());
+        ReportFinished();
     }
+
+    // The summary needs the whole history, which the bounded state does not hold: read it back.
+    private void ReportFinished(string? error = null) =>
+        Context.ActorOf(RunHistoryReader.Props(_settings, _observer, error, Finished(error)), $"history-{++_nextRequest}");
 
     // ---- Failures, in every phase.
     private void CommonFailures()
@@ -388,7 +399,10 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         Command<Terminated>(t => Fail($"{t.ActorRef.Path.Name} stopped unexpectedly"));
         Command<WorkerReports.BatchTrained>(_ => { }); // late batch reports of a finished epoch
         Command<WorkerReports.WorkerReady>(r => _log.Warning("worker {0} reported ready again", r.Worker));
-        Command<SaveSnapshotSuccess>(_ => { });
+        // Only the newest snapshot is ever loaded: drop the ones before it.
+        Command<SaveSnapshotSuccess>(ok => DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1)));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("old snapshots could not be deleted: {0}", f.Cause.Message));
         Command<SaveSnapshotFailure>(f => _observer.Tell(new RunProgress.Warning($"a snapshot could not be saved: {f.Cause.Message}")));
     }
 
@@ -442,20 +456,23 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    // The journal cannot be written: stop deciding (nothing more is persisted), report what failed
+    // with the history written so far, and leave the actor alive until the report is out.
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
+        StopAfterJournalFault($"the journal could not be written ({@event.GetType().Name}, sequence {sequenceNr}): {cause.Message}");
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr) =>
+        StopAfterJournalFault($"the journal rejected {@event.GetType().Name} (sequence {sequenceNr}): {cause.Message}");
+
+    private void StopAfterJournalFault(string message)
     {
-        var message = $"the journal could not be written ({@event.GetType().Name}, sequence {sequenceNr}): {cause.Message}";
-        _observer.Tell(Finished(message));
-        base.OnPersistFailure(cause, @event, sequenceNr);
+        _log.Error("run {0}: {1}", _settings.RunId, message);
+        Timers.CancelAll();
+        Become(() => Command<object>(_ => { }));
+        ReportFinished(message);
     }
 
-    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
-    {
-        var message = $"the journal rejected {@event.GetType().Name} (sequence {sequenceNr}): {cause.Message}";
-        _observer.Tell(Finished(message));
-        base.OnPersistRejected(cause, @event, sequenceNr);
-    }
-
+    /// <summary>What the bounded state alone can say (if the journal cannot be read back).</summary>
     private RunProgress.RunFinished Finished(string? error = null) =>
         new(RunSummaries.From(_state, _settings, error), _state.Epochs.Select(e => new RunProgress.EpochLog(e.Epoch, e.Logs)).ToList());
 

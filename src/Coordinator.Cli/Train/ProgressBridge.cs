@@ -32,6 +32,8 @@ public sealed class ProgressBridge : ReceiveActor
         });
         Receive<RunProgress.Warning>(w => progress.Message($"warning: {w.Message}"));
         Receive<RunProgress.Note>(n => progress.Message(n.Message));
+        Receive<RunProgress.Recovered>(r => progress.Message(
+            $"recovered {r.LastSequenceNr} events ({(r.SnapshotSequenceNr > 0 ? $"snapshot at {r.SnapshotSequenceNr} plus {r.LastSequenceNr - r.SnapshotSequenceNr} after it" : "no snapshot")}), {r.Epochs} epochs"));
         Receive<RunProgress.RunFinished>(f =>
             outcome.TrySetResult(new RunOutcome(f.Summary, f.Epochs.Select(e => (e.Epoch, e.Logs)).ToArray())));
         Receive<WatchSupervisor>(w => Context.Watch(w.Supervisor));

@@ -15,7 +15,6 @@ public static class RunPreflight
 
     public static void Check(IReadOnlyList<CallbackSettings> callbacks, double initialLearningRate, int workers)
     {
-        _ = new CallbackEngine(callbacks, new RunInfo(initialLearningRate, workers)); // every callback's own checks
         for (var i = 0; i < callbacks.Count; i++)
         {
             var (monitor, template) = callbacks[i] switch
@@ -33,5 +32,6 @@ public static class RunPreflight
                     throw new ConfigurationError($"callbacks[{i}].filepath", template,
                         $"{{{field}}} is not among the fields a training run provides: epoch, batch, {string.Join(", ", Logs)}");
         }
+        _ = new CallbackEngine(callbacks, new RunInfo(initialLearningRate, workers)); // every callback's own checks
     }
 }
