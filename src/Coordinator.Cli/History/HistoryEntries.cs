@@ -16,6 +16,7 @@ namespace Coordinator.Cli.History;
 [JsonDerivedType(typeof(CheckpointSavedEntry), "checkpoint_saved")]
 [JsonDerivedType(typeof(CheckpointDeletedEntry), "checkpoint_deleted")]
 [JsonDerivedType(typeof(TrainingStoppedEntry), "training_stopped")]
+[JsonDerivedType(typeof(BestWeightsSavedEntry), "best_weights_saved")]
 [JsonDerivedType(typeof(BestWeightsRestoredEntry), "best_weights_restored")]
 [JsonDerivedType(typeof(ResumeStateSavedEntry), "resume_state_saved")]
 [JsonDerivedType(typeof(ResumeStateDeletedEntry), "resume_state_deleted")]
@@ -71,9 +72,12 @@ public sealed record LrChangedEntry(int Epoch, double From, double To, string Re
 public sealed record CheckpointSavedEntry(
     int Epoch, int? Batch, RecordedFile File, string Monitor, double? MonitorValue, string Kind) : HistoryEntry;
 
-public sealed record CheckpointDeletedEntry(int Epoch, string Path, string Reason) : HistoryEntry;
+public sealed record CheckpointDeletedEntry(int Epoch, string Path, string ResolvedPath, string Reason) : HistoryEntry;
 
 public sealed record TrainingStoppedEntry(int Epoch, int? Batch, string Kind, string Source, string Reason, bool Superseded) : HistoryEntry;
+
+/// <summary>EarlyStopping's best weights so far were written (kept until they are restored).</summary>
+public sealed record BestWeightsSavedEntry(int Epoch, RecordedFile File) : HistoryEntry;
 
 public sealed record BestWeightsRestoredEntry(int Epoch, string Source) : HistoryEntry;
 
@@ -87,11 +91,11 @@ public sealed record RunResumedEntry(int FromEpoch, DateTimeOffset At) : History
 /// <summary>The run went back to the state after <see cref="ToEpoch"/> (-1: the start).</summary>
 public sealed record RunRewoundEntry(int ToEpoch, string Reason) : HistoryEntry;
 
-public sealed record CheckpointCorruptedEntry(string Path, string ExpectedSha256, string Problem) : HistoryEntry;
+public sealed record CheckpointCorruptedEntry(string Path, string ResolvedPath, string ExpectedSha256, string Problem) : HistoryEntry;
 
 /// <summary>The run finished (<see cref="Status"/>: completed or stopped) after <see cref="EpochsRun"/> epochs.</summary>
 public sealed record RunCompletedEntry(
-    string Status, int EpochsRun, FinalMetrics Final, RecordedFile FinalModel, double WallSeconds) : HistoryEntry;
+    string Status, int EpochsRun, FinalMetrics? Final, RecordedFile FinalModel, double WallSeconds) : HistoryEntry;
 
 public sealed record RunFailedEntry(string Reason, int EpochsRun, double WallSeconds) : HistoryEntry;
 

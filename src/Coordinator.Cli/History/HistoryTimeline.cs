@@ -62,10 +62,13 @@ public static class HistoryTimeline
                     item = new CheckpointSavedEntry(s.Epoch, s.Batch, File(s.Path, s.Sha256, s.Bytes, fate), s.Monitor, s.MonitorValue, s.Kind);
                     break;
                 case CheckpointDeleted d:
-                    item = new CheckpointDeletedEntry(d.Epoch, d.Path, d.Reason);
+                    item = new CheckpointDeletedEntry(d.Epoch, d.Path, ResolvePath(d.Path, folder, runId), d.Reason);
                     break;
                 case TrainingStopped s:
                     item = new TrainingStoppedEntry(s.Epoch, s.Batch, s.Kind, s.Source, s.Reason, s.Epoch > superseded);
+                    break;
+                case BestWeightsSaved b:
+                    item = new BestWeightsSavedEntry(b.Epoch, File(b.File.Path, b.File.Sha256, b.File.Bytes, fate));
                     break;
                 case BestWeightsRestored r:
                     item = new BestWeightsRestoredEntry(r.Epoch, r.Source);
@@ -84,7 +87,7 @@ public static class HistoryTimeline
                     item = new RunRewoundEntry(r.ToEpoch, r.Reason);
                     break;
                 case CheckpointCorrupted c:
-                    item = new CheckpointCorruptedEntry(c.Path, c.ExpectedSha256, c.Problem);
+                    item = new CheckpointCorruptedEntry(c.Path, ResolvePath(c.Path, folder, runId), c.ExpectedSha256, c.Problem);
                     break;
                 case RunCompleted c:
                     item = new RunCompletedEntry(c.Status, epochs.Count, c.Final,
@@ -129,6 +132,10 @@ public static class HistoryTimeline
                     break;
                 case CheckpointDeleted d:
                     nextForPath[d.Path] = FileCheck.Deleted;
+                    break;
+                case BestWeightsSaved b:
+                    fates[i] = nextForPath.GetValueOrDefault(b.File.Path);
+                    nextForPath[b.File.Path] = FileCheck.Replaced;
                     break;
                 case RunCompleted c:
                     fates[i] = nextForPath.GetValueOrDefault(c.FinalModelPath);

@@ -6,6 +6,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Coordinator.Cli.Hosting;
 using Coordinator.Cli.Train;
+using Microsoft.Data.Sqlite;
 using static Coordinator.Actors.Events.RunEvents;
 
 namespace Coordinator.Cli.History;
@@ -89,7 +90,11 @@ public static class RunJournal
         }
         catch (Exception e) when (e is not HistoryInputError)
         {
-            throw new HistoryInputError($"{journal}: cannot read the journal: {Innermost(e).Message}", e);
+            var cause = Innermost(e);
+            throw new HistoryInputError(
+                cause is SqliteException { SqliteErrorCode: 1 } && cause.Message.Contains("no such table", StringComparison.Ordinal)
+                    ? $"{journal}: cannot read the journal: it has no journal table (nothing was ever stored in it)"
+                    : $"{journal}: cannot read the journal: {cause.Message}", e);
         }
         finally
         {

@@ -1,0 +1,204 @@
+using Coordinator.Core.Reporting;
+using Coordinator.Reporting;
+using Xunit.Abstractions;
+
+namespace Coordinator.Cli.Tests;
+
+/// <summary>
+/// Bad input to <c>train</c>: exit code 2, one message on stderr naming the field and the value,
+/// and nothing created: neither the requested --run-dir nor a default runs/&lt;id&gt;/ folder.
+/// </summary>
+public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>A bad case: the conf file (digits.conf with an edit), extra arguments, and what stderr must mention.</summary>
+    private sealed record Case(Func<TempFolder, string> Conf, string[] Args, string[] ErrorMentions);
+
+    private static Func<TempFolder, string> Conf(Func<string, string>? edit = null) =>
+        temp => temp.File("conf/run.conf", TestFiles.DigitsConfText(edit));
+
+    private static readonly Dictionary<string, Case> Cases = new()
+    {
+        ["unknown model key"] = new(Conf(t => t + "\nmodel { hiden = [64] }\n"), [], ["model.hiden"]),
+        ["unknown training key"] = new(Conf(t => t + "\ntraining { epoch = 5 }\n"), [], ["training.epoch = 5"]),
+        ["batch-size 0"] = new(Conf(t => TestFiles.ReplaceOnce(t, "batch-size = 16", "batch-size = 0")), [], ["training.batch-size = 0"]),
+        // mode = auto and a name of unknown direction: the callback's own check answers first.
+        ["monitor not in the logs, mode auto"] = new(Conf(t => TestFiles.ReplaceOnce(t, "monitor = val_loss", "monitor = val_f1")), [],
+            ["reduce-lr-on-plateau", "val_f1"]),
+        ["monitor not in the logs, mode min"] = new(Conf(t => TestFiles.ReplaceOnce(t, "monitor = val_loss,", "monitor = val_f1, mode = min,")), [],
+            ["callbacks[0].monitor = val_f1"]),
+        ["a Keras metric the run does not log"] = new(Conf(t => TestFiles.ReplaceOnce(t, "type = early-stopping, monitor = val_loss", "type = early-stopping, monitor = val_f1_score")), [],
+            ["callbacks[1].monitor = val_f1_score"]),
+        ["checkpoint file name field not in the logs"] = new(Conf(t => TestFiles.ReplaceOnce(t, "{val_loss:.4f}", "{val_f1:.4f}")), [],
+            ["callbacks[2].filepath", "{val_f1}"]),
+        // Accepted by the configuration reader, refused later by TorchReplicaFactory (see the report).
+        ["sgd momentum 1.5"] = new(Conf(t => TestFiles.ReplaceOnce(t, "momentum = 0.9", "momentum = 1.5")), [], ["optimizer.momentum = 1.5"]),
+        ["nesterov without momentum"] = new(Conf(t => TestFiles.ReplaceOnce(t, "momentum = 0.9", "momentum = 0\n  nesterov = true")), [], ["optimizer.nesterov"]),
+        ["adam beta-1 = 1"] = new(Conf(t => TestFiles.ReplaceOnce(TestFiles.ReplaceOnce(t, "type = sgd", "type = adam"), "momentum = 0.9", "beta-1 = 1")), [],
+            ["optimizer.beta-1 = 1"]),
+        ["--workers 0"] = new(Conf(), ["--workers", "0"], ["--workers = 0"]),
+        ["--workers above the training samples"] = new(Conf(), ["--workers", "5000"], ["workers = 5000", "1438"]),
+        ["--epochs 0"] = new(Conf(), ["--epochs", "0"], ["--epochs = 0"]),
+        ["missing config file"] = new(temp => temp.Combine("conf", "nowhere.conf"), [], ["--config", "nowhere.conf", "not found"]),
+    };
+
+    public static TheoryData<string> CaseNames() => new(Cases.Keys);
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Bad_input_exits_2_names_the_field_and_value_and_creates_no_run_folder(string name)
+    {
+        var bad = Cases[name];
+        var conf = bad.Conf(_temp);
+        var runDir = _temp.Combine("run");
+        var result = Cli.Run(["train", "--config", conf, "--run-dir", runDir, .. bad.Args]);
+        output.WriteLine($"exit {result.Exit}\nstderr: {result.Err}\nstdout: {result.Out}");
+
+        AssertBadInput(result, bad.ErrorMentions, mustNotExist: runDir);
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Bad_input_without_run_dir_creates_no_runs_folder(string name)
+    {
+        var bad = Cases[name];
+        var conf = bad.Conf(_temp);
+        var cwd = Directory.CreateDirectory(_temp.Combine("cwd")).FullName;
+        var before = Environment.CurrentDirectory;
+        Cli.Result result;
+        try
+        {
+            Environment.CurrentDirectory = cwd;
+            result = Cli.Run(["train", "--config", conf, .. bad.Args]);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = before;
+        }
+        output.WriteLine($"exit {result.Exit}\nstderr: {result.Err}");
+
+        AssertBadInput(result, bad.ErrorMentions, mustNotExist: Path.Combine(cwd, "runs"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cwd));
+    }
+
+    [Fact]
+    public void A_run_dir_under_a_file_exits_2_and_the_file_is_kept()
+    {
+        var file = _temp.File("plain-file", "keep me");
+        var runDir = Path.Combine(file, "run");
+        var result = Cli.TrainDigits(runDir, "--epochs", "1");
+        output.WriteLine($"exit {result.Exit}\nstderr: {result.Err}");
+
+        AssertBadInput(result, ["--run-dir", runDir, "cannot be created"]);
+        Assert.Equal("keep me", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void A_missing_data_file_exits_2_naming_the_file()
+    {
+        var missing = _temp.Combine("data", "no-such-digits.csv.gz");
+        var conf = _temp.File("conf/run.conf", TestFiles.DigitsConfText(t =>
+            TestFiles.ReplaceOnce(t, "\"" + TestFiles.DigitsData + "\"", "\"" + missing + "\"")));
+        var runDir = _temp.Combine("run");
+        var result = Cli.Run("train", "--config", conf, "--run-dir", runDir);
+        output.WriteLine($"exit {result.Exit}\nstderr: {result.Err}");
+
+        AssertBadInput(result, [missing, "not found"], mustNotExist: runDir);
+    }
+
+    [Fact]
+    public void A_non_empty_run_dir_exits_2_and_nothing_in_it_changes()
+    {
+        var runDir = _temp.Combine("busy");
+        _temp.File("busy/notes.txt", "mine");
+        _temp.File("busy/sub/data.bin", "also mine");
+        var before = Snapshot(runDir);
+
+        var result = Cli.TrainDigits(runDir, "--epochs", "1");
+        output.WriteLine($"exit {result.Exit}\nstderr: {result.Err}");
+
+        AssertBadInput(result, ["--run-dir", runDir, "not empty"]);
+        Assert.Equal(before, Snapshot(runDir));
+    }
+
+    [Fact]
+    public void A_run_dir_that_holds_an_unfinished_run_exits_2_pointing_to_resume_and_nothing_in_it_changes()
+    {
+        var runDir = _temp.Combine("old-run");
+        _temp.File("old-run/journal.db", "not really a journal");
+        var before = Snapshot(runDir);
+
+        var result = Cli.TrainDigits(runDir, "--epochs", "1");
+        output.WriteLine($"exit {result.Exit}\nstderr: {result.Err}");
+
+        AssertBadInput(result, ["--run-dir", runDir, "--resume"]);
+        Assert.Equal(before, Snapshot(runDir));
+    }
+
+    [Fact]
+    public void A_run_dir_that_holds_a_finished_run_exits_2_and_nothing_in_it_changes()
+    {
+        var runDir = _temp.Combine("done-run");
+        _temp.File("done-run/journal.db", "not really a journal");
+        SummaryJson.Write(new RunSummary("done-run", RunStatus.Completed, 1, 0, null, "val_loss", 0, 0.5, null, 2, "gradients", 1, [], [], []), runDir);
+        var before = Snapshot(runDir);
+
+        var result = Cli.TrainDigits(runDir, "--epochs", "1");
+        output.WriteLine($"exit {result.Exit}\nstderr: {result.Err}");
+
+        AssertBadInput(result, ["--run-dir", runDir, "finished run"]);
+        Assert.DoesNotContain("unfinished", result.Err);
+        Assert.Equal(before, Snapshot(runDir));
+    }
+
+    [Fact]
+    public void Train_without_a_configuration_exits_2_naming_config()
+    {
+        var runDir = _temp.Combine("run");
+        var result = Cli.Run("train", "--run-dir", runDir);
+        output.WriteLine($"exit {result.Exit}\nstderr: {result.Err}");
+
+        AssertBadInput(result, ["--config"], mustNotExist: runDir);
+    }
+
+    [Fact]
+    public void A_run_dir_that_is_a_file_exits_2_and_the_file_is_kept()
+    {
+        var runDir = _temp.File("a-file", "keep me");
+        var result = Cli.TrainDigits(runDir, "--epochs", "1");
+        output.WriteLine($"exit {result.Exit}\nstderr: {result.Err}");
+
+        AssertBadInput(result, ["--run-dir", runDir, "is a file"]);
+        Assert.Equal("keep me", File.ReadAllText(runDir));
+    }
+
+    /// <summary>Checks everything at once, so a failure lists every way the outcome differs.</summary>
+    private static void AssertBadInput(Cli.Result result, IEnumerable<string> mentions, string? mustNotExist = null)
+    {
+        var problems = new List<string>();
+        if (result.Exit != ExitCodes.BadInput) problems.Add($"exit code {result.Exit}, expected {ExitCodes.BadInput} (bad input)");
+        if (!result.Err.StartsWith("error: ", StringComparison.Ordinal)) problems.Add("stderr does not start with 'error: '");
+        if (result.Err.Contains("   at ", StringComparison.Ordinal)) problems.Add("stderr holds a stack trace, not a message");
+        foreach (var m in mentions)
+            if (!result.Err.Contains(m, StringComparison.Ordinal)) problems.Add($"stderr does not mention '{m}'");
+        if (mustNotExist is not null && Path.Exists(mustNotExist))
+        {
+            var entries = Directory.Exists(mustNotExist)
+                ? string.Join(", ", Directory.EnumerateFileSystemEntries(mustNotExist, "*", SearchOption.AllDirectories).Select(e => Path.GetRelativePath(mustNotExist, e)))
+                : "(a file)";
+            problems.Add($"{mustNotExist} was created; it holds: {entries}");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems) + $"\n--- stderr:\n{result.Err}");
+    }
+
+    /// <summary>Every entry under a folder with its size, time and content hash.</summary>
+    private static List<string> Snapshot(string folder) =>
+        Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(p => File.Exists(p)
+                ? $"{Path.GetRelativePath(folder, p)} {new FileInfo(p).Length} {File.GetLastWriteTimeUtc(p):O} {Core.Storage.AtomicFile.Sha256Of(p)}"
+                : $"{Path.GetRelativePath(folder, p)}/ {Directory.GetLastWriteTimeUtc(p):O}")
+            .ToList();
+}
