@@ -27,7 +27,7 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
         ["batch-size 0"] = new(Conf(t => TestFiles.ReplaceOnce(t, "batch-size = 16", "batch-size = 0")), [], ["training.batch-size = 0"]),
         // mode = auto and a name of unknown direction: the callback's own check answers first.
         ["monitor not in the logs, mode auto"] = new(Conf(t => TestFiles.ReplaceOnce(t, "monitor = val_loss", "monitor = val_f1")), [],
-            ["reduce-lr-on-plateau", "val_f1"]),
+            ["callbacks[0].monitor = val_f1"]),
         ["monitor not in the logs, mode min"] = new(Conf(t => TestFiles.ReplaceOnce(t, "monitor = val_loss,", "monitor = val_f1, mode = min,")), [],
             ["callbacks[0].monitor = val_f1"]),
         ["a Keras metric the run does not log"] = new(Conf(t => TestFiles.ReplaceOnce(t, "type = early-stopping, monitor = val_loss", "type = early-stopping, monitor = val_f1_score")), [],
