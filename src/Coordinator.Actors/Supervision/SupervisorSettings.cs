@@ -27,12 +27,15 @@ public sealed record SupervisorSettings(
     /// <summary>Where ModelCheckpoint's relative file names go.</summary>
     public string CheckpointFolder => Path.Combine(RunFolder, "checkpoints");
 
-    /// <summary>Where EarlyStopping's best weights are kept until they are restored.</summary>
-    public string BestWeightsPath => Path.Combine(RunFolder, "state", "best.weights");
+    /// <summary>Resume states and best weights: files the run manages itself.</summary>
+    public string StateFolder => Path.Combine(RunFolder, "state");
+
+    /// <summary>Where EarlyStopping's best weights of <paramref name="epoch"/> are kept until they are restored.</summary>
+    public string BestWeightsPath(int epoch) => Path.Combine(StateFolder, $"best-e{epoch:D4}.weights");
 
     public string FinalModelPath => Path.Combine(RunFolder, "final.weights");
 
     /// <summary>Worker <paramref name="worker"/>'s training state after <paramref name="epoch"/>, for resuming.</summary>
     public string ResumeStatePath(int epoch, int worker) =>
-        Path.Combine(RunFolder, "state", $"resume-e{epoch:D4}-w{worker}.state");
+        Path.Combine(StateFolder, $"resume-e{epoch:D4}-w{worker}.state");
 }

@@ -30,6 +30,7 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
     private RunState _state;
     private long _nextRequest;
     private long _lastSnapshotAt;
+    private bool _journalFaulted;
 
     // Per-epoch working state (not persisted: an interrupted epoch is trained again).
     private readonly Dictionary<int, WorkerReports.EpochTrained> _reports = [];
@@ -124,7 +125,7 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         {
             foreach (var c in events.OfType<CheckpointCorrupted>())
                 _observer.Tell(new RunProgress.Warning($"{c.Path} is {c.Problem}; it was not loaded"));
-            RemoveFilesOfDeletedCheckpoints();
+            RemoveFilesTheJournalDoesNotKeep();
             if (usable is null)
             {
                 foreach (var d in _engine.TrainBegin()) Observe(d);
@@ -138,11 +139,18 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    // A crash after persisting a save-top-k deletion but before deleting the file leaves it behind.
-    private void RemoveFilesOfDeletedCheckpoints()
+    // A crash can leave files behind: one a stored batch says is deleted, a checkpoint or resume
+    // state whose batch was never stored, a temporary file of an interrupted write. The journal
+    // names every file the run still needs; in the run's own folders, the rest goes.
+    private void RemoveFilesTheJournalDoesNotKeep()
     {
-        foreach (var c in _state.Checkpoints.Where(c => c.Deleted && File.Exists(c.Saved.Path)))
-            TryDelete(c.Saved.Path);
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in _state.Checkpoints.Where(c => !c.Deleted)) keep.Add(Path.GetFullPath(c.Saved.Path));
+        foreach (var f in _state.ResumeStates.SelectMany(r => r.Files)) keep.Add(Path.GetFullPath(f.Path));
+        if (_state.BestWeights is { } best) keep.Add(Path.GetFullPath(best.File.Path));
+        foreach (var folder in new[] { _settings.CheckpointFolder, _settings.StateFolder }.Where(Directory.Exists))
+            foreach (var file in Directory.EnumerateFiles(folder))
+                if (!keep.Contains(Path.GetFullPath(file))) TryDelete(file);
     }
 
     private void ContinueAfter(int epoch)
@@ -278,9 +286,12 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
                 });
                 break;
             case BestWeightsMarked marked:
-                WriteWithWorker0(_settings.BestWeightsPath, written =>
+                // A name per epoch: the file the journal points to is never overwritten before the
+                // new one is recorded; the previous one goes once the batch is stored.
+                WriteWithWorker0(_settings.BestWeightsPath(marked.Epoch), written =>
                 {
                     events.Add(new BestWeightsSaved(marked.Epoch, new StoredFile(written.Path, written.Sha256, written.Bytes)));
+                    if (_state.BestWeights is { } previous && previous.File.Path != written.Path) deletions.Add(previous.File.Path);
                     WriteFiles(work, events, deletions, then);
                 });
                 break;
@@ -466,10 +477,16 @@ public sealed class TrainingSupervisor : ReceivePersistentActor, IWithTimers
 
     private void StopAfterJournalFault(string message)
     {
+        if (_journalFaulted) return; // a rejected batch calls back once per event: report the first
+        _journalFaulted = true;
         _log.Error("run {0}: {1}", _settings.RunId, message);
         Timers.CancelAll();
         Become(() => Command<object>(_ => { }));
-        ReportFinished(message);
+        // Akka.Persistence stops this actor after a journal failure, and its children with it, so
+        // the reader that reports the run must not be a child.
+#pragma warning disable AK1008
+        Context.System.ActorOf(RunHistoryReader.Props(_settings, _observer, message, Finished(message)));
+#pragma warning restore AK1008
     }
 
     /// <summary>What the bounded state alone can say (if the journal cannot be read back).</summary>

@@ -10,7 +10,7 @@ namespace Coordinator.Cli.Train;
 /// output, keeps each epoch's logs for history.csv and TensorBoard, and completes when the run
 /// finishes (or the supervisor stops without finishing, e.g. when its journal failed).
 /// </summary>
-public sealed class ProgressBridge : ReceiveActor
+public sealed class ProgressBridge : ReceiveActor, IWithTimers
 {
     private readonly List<(int Epoch, IReadOnlyDictionary<string, double> Logs)> _epochs = [];
 
@@ -37,8 +37,13 @@ public sealed class ProgressBridge : ReceiveActor
         Receive<RunProgress.RunFinished>(f =>
             outcome.TrySetResult(new RunOutcome(f.Summary, f.Epochs.Select(e => (e.Epoch, e.Logs)).ToArray())));
         Receive<WatchSupervisor>(w => Context.Watch(w.Supervisor));
-        Receive<Terminated>(_ => outcome.TrySetResult(new RunOutcome(null, _epochs.ToArray())));
+        // After a journal fault the supervisor stops before the run's report (read back from the
+        // journal by another actor) arrives: give that report time before giving up on it.
+        Receive<Terminated>(_ => Timers.StartSingleTimer("no-report", NoReport.Instance, TimeSpan.FromSeconds(30)));
+        Receive<NoReport>(_ => outcome.TrySetResult(new RunOutcome(null, _epochs.ToArray())));
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(ITrainingProgress progress, TaskCompletionSource<RunOutcome> outcome) =>
         Akka.Actor.Props.Create(() => new ProgressBridge(progress, outcome));
@@ -46,6 +51,11 @@ public sealed class ProgressBridge : ReceiveActor
     private static double Get(IReadOnlyDictionary<string, double> logs, string key) => logs.TryGetValue(key, out var v) ? v : double.NaN;
 
     public sealed record WatchSupervisor(IActorRef Supervisor) : INoSerializationVerificationNeeded;
+
+    private sealed class NoReport : INoSerializationVerificationNeeded
+    {
+        public static readonly NoReport Instance = new();
+    }
 }
 
 /// <summary>How a run ended, as this process saw it; a null summary means the supervisor stopped without one.</summary>

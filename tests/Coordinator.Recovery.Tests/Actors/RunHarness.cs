@@ -1,0 +1,122 @@
+using Akka.Actor;
+using Akka.Persistence;
+using Akka.TestKit;
+using Coordinator.Actors.Protocol;
+using Coordinator.Actors.Supervision;
+using Coordinator.Actors.Workers;
+using Coordinator.Callbacks;
+using Coordinator.Core.Model;
+using Coordinator.Core.Reporting;
+using static Coordinator.Actors.Events.RunEvents;
+
+namespace Coordinator.Recovery.Tests.Actors;
+
+/// <summary>
+/// A real supervisor and real workers (on <see cref="LinearReplica"/>s) in a TestKit, after
+/// tests/Coordinator.Actors.Tests/RunHarness.cs; an incarnation stands for one process of the run.
+/// </summary>
+public sealed class RunHarness
+{
+    private readonly Akka.TestKit.Xunit2.TestKit _kit;
+
+    public RunHarness(Akka.TestKit.Xunit2.TestKit kit, string runId, string folder, IReadOnlyList<CallbackSettings> callbacks,
+        Func<int, int, int, double>? loss, int epochs = 30, int workers = 2, int batchSize = 8, int incarnation = 1)
+    {
+        _kit = kit;
+        RunId = runId;
+        Folder = folder;
+        Observer = kit.CreateTestProbe();
+        var setup = new WorkerSetup(0, workers, 96, 32, batchSize, Seed: 7, Shuffle: true, SyncMode.Gradients, 4);
+        Settings = new SupervisorSettings(RunId, Folder, workers, epochs, setup.Plan().StepsPerEpoch, callbacks, 0.05,
+            "gradients", 7, "sha", TimeSpan.FromSeconds(20));
+        Supervisor = kit.Sys.ActorOf(TrainingSupervisor.Props(Settings, Observer), $"supervisor-{RunId}-{incarnation}");
+        WorkerGroup = kit.Sys.ActorOf(Coordinator.Actors.Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers),
+            new LinearReplicaFactory(features: 3, loss), Supervisor), $"workers-{RunId}-{incarnation}");
+        Observer.Watch(Supervisor); // so that a supervisor stopping without a word ends the wait at once
+    }
+
+    public string RunId { get; }
+    public string Folder { get; }
+    public TestProbe Observer { get; }
+    public SupervisorSettings Settings { get; }
+    public IActorRef Supervisor { get; }
+    public IActorRef WorkerGroup { get; }
+
+    /// <summary>Waits for the run's end; the summary and everything the observer was told until then.</summary>
+    public (RunSummary Summary, List<object> Progress) Finish(TimeSpan? timeout = null)
+    {
+        var (finished, progress) = AwaitEnd(timeout);
+        if (finished is null)
+            throw new InvalidOperationException("the supervisor stopped without telling the observer how the run ended (no RunFinished); it was last told:\n" +
+                                                string.Join("\n", progress.TakeLast(8).Select(p => p.ToString())));
+        return (finished.Summary, progress);
+    }
+
+    /// <summary>
+    /// Waits until the observer is told RunFinished (returned) or the supervisor stops without it (null).
+    /// </summary>
+    public (RunProgress.RunFinished? Finished, List<object> Progress) AwaitEnd(TimeSpan? timeout = null)
+    {
+        var progress = new List<object>();
+        try
+        {
+            var end = Observer.FishForMessage(m =>
+            {
+                progress.Add(m);
+                return m is RunProgress.RunFinished || m is Terminated t && t.ActorRef.Equals(Supervisor);
+            }, timeout ?? TimeSpan.FromSeconds(60));
+            if (end is RunProgress.RunFinished finished) return (finished, progress);
+            // Stopped: a RunFinished sent just before may still be on its way (no order between senders).
+            var late = Observer.ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m as RunProgress.RunFinished);
+            return (late.FirstOrDefault(), progress);
+        }
+        catch (Exception e) when (e is not InvalidOperationException)
+        {
+            var last = string.Join("\n", progress.TakeLast(8).Select(p => p.ToString()));
+            throw new InvalidOperationException($"the run did not end; the observer was last told:\n{last}", e);
+        }
+    }
+
+    /// <summary>Stops this incarnation's supervisor (if it still runs) and workers, as the end of its process would.</summary>
+    public void Kill()
+    {
+        var probe = _kit.CreateTestProbe();
+        probe.Watch(Supervisor);
+        probe.Watch(WorkerGroup);
+        _kit.Sys.Stop(Supervisor);
+        _kit.Sys.Stop(WorkerGroup);
+        var stopped = new[] { probe.ExpectMsg<Terminated>().ActorRef, probe.ExpectMsg<Terminated>().ActorRef };
+        Assert.Equal(new HashSet<IActorRef> { Supervisor, WorkerGroup }, stopped.ToHashSet());
+    }
+
+    /// <summary>Every event of the run, from the first (snapshots ignored).</summary>
+    public IReadOnlyList<IRunEvent> Events()
+    {
+        var probe = _kit.CreateTestProbe();
+        _kit.Sys.ActorOf(Props.Create(() => new JournalReader(Settings.PersistenceId, probe)));
+        return probe.ExpectMsg<JournalReader.Replayed>(TimeSpan.FromSeconds(10)).Events;
+    }
+}
+
+/// <summary>Replays a persistence id from its first event and sends the events to <paramref name="replyTo"/>.</summary>
+public sealed class JournalReader : ReceivePersistentActor
+{
+    private readonly List<IRunEvent> _events = [];
+
+    public JournalReader(string persistenceId, IActorRef replyTo)
+    {
+        PersistenceId = persistenceId;
+        Recover<IRunEvent>(_events.Add);
+        Recover<RecoveryCompleted>(_ =>
+        {
+            replyTo.Tell(new Replayed(_events.ToArray()));
+            Context.Stop(Self);
+        });
+    }
+
+    public override string PersistenceId { get; }
+
+    public override Akka.Persistence.Recovery Recovery => new(SnapshotSelectionCriteria.None);
+
+    public sealed record Replayed(IReadOnlyList<IRunEvent> Events) : INoSerializationVerificationNeeded;
+}
