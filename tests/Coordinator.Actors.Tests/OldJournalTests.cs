@@ -5,6 +5,8 @@ using Akka.TestKit.Xunit2;
 using Coordinator.Actors.State;
 using static Coordinator.Actors.Events.RunEvents;
 
+using Coordinator.Actors.TestSupport;
+
 namespace Coordinator.Actors.Tests;
 
 /// <summary>

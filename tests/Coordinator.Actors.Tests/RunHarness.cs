@@ -8,6 +8,8 @@ using Coordinator.Core.Model;
 using Coordinator.Core.Reporting;
 using static Coordinator.Actors.Events.RunEvents;
 
+using Coordinator.Actors.TestSupport;
+
 namespace Coordinator.Actors.Tests;
 
 /// <summary>Starts a real supervisor and real workers (on <see cref="LinearReplica"/>s) in a TestKit.</summary>

@@ -9,6 +9,8 @@ using Coordinator.Core.Model;
 using Coordinator.Core.Reporting;
 using static Coordinator.Actors.Events.RunEvents;
 
+using Coordinator.Actors.TestSupport;
+
 namespace Coordinator.Recovery.Tests.Actors;
 
 /// <summary>
@@ -96,27 +98,4 @@ public sealed class RunHarness
         _kit.Sys.ActorOf(Props.Create(() => new JournalReader(Settings.PersistenceId, probe)));
         return probe.ExpectMsg<JournalReader.Replayed>(TimeSpan.FromSeconds(10)).Events;
     }
-}
-
-/// <summary>Replays a persistence id from its first event and sends the events to <paramref name="replyTo"/>.</summary>
-public sealed class JournalReader : ReceivePersistentActor
-{
-    private readonly List<IRunEvent> _events = [];
-
-    public JournalReader(string persistenceId, IActorRef replyTo)
-    {
-        PersistenceId = persistenceId;
-        Recover<IRunEvent>(_events.Add);
-        Recover<RecoveryCompleted>(_ =>
-        {
-            replyTo.Tell(new Replayed(_events.ToArray()));
-            Context.Stop(Self);
-        });
-    }
-
-    public override string PersistenceId { get; }
-
-    public override Akka.Persistence.Recovery Recovery => new(SnapshotSelectionCriteria.None);
-
-    public sealed record Replayed(IReadOnlyList<IRunEvent> Events) : INoSerializationVerificationNeeded;
 }

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Persistence;
 using static Coordinator.Actors.Events.RunEvents;
 
-namespace Coordinator.Actors.Tests;
+namespace Coordinator.Actors.TestSupport;
 
 /// <summary>Replays a persistence id's events (not its snapshots) and sends them to <paramref name="replyTo"/>.</summary>
 public sealed class JournalReader : ReceivePersistentActor

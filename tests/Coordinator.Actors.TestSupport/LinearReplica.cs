@@ -1,7 +1,6 @@
 using Coordinator.Core.Replicas;
 
-namespace Coordinator.Recovery.Tests.Actors;
-// A copy of tests/Coordinator.Actors.Tests/LinearReplica.cs (test projects do not reference each other).
+namespace Coordinator.Actors.TestSupport;
 
 /// <summary>
 /// A real, tiny model in plain C# for actor tests: y = w.x + b fitted by mean squared error on a
