@@ -152,6 +152,8 @@ internal static class SyncTestConfig
     public static Config Create() =>
         ConfigurationFactory.ParseString("""
             akka.loglevel = WARNING
+            # CI runs several test projects at once on 2 cores: give every expectation room.
+            akka.test.single-expect-default = 20s
             akka.actor.serialize-messages = on
             akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
             akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"

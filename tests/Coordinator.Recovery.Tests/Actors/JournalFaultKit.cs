@@ -35,6 +35,8 @@ public abstract class JournalFaultKit(ITestOutputHelper output) : Akka.TestKit.X
     private static Config CreateConfig() =>
         ConfigurationFactory.ParseString("""
             akka.loglevel = WARNING
+            # CI runs several test projects at once on 2 cores: give every expectation room.
+            akka.test.single-expect-default = 20s
             """)
         .WithFallback(ConfigurationFactory.FromResource<TestJournal>("Akka.Persistence.TestKit.config.conf"))
         .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "hocon", "coordinator.conf"))));

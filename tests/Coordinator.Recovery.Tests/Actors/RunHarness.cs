@@ -96,6 +96,6 @@ public sealed class RunHarness
     {
         var probe = _kit.CreateTestProbe();
         _kit.Sys.ActorOf(Props.Create(() => new JournalReader(Settings.PersistenceId, probe)));
-        return probe.ExpectMsg<JournalReader.Replayed>(TimeSpan.FromSeconds(10)).Events;
+        return probe.ExpectMsg<JournalReader.Replayed>(TimeSpan.FromSeconds(30)).Events;
     }
 }
