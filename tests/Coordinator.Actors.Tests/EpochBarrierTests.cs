@@ -6,6 +6,8 @@ using Coordinator.Actors.Supervision;
 using Coordinator.Callbacks;
 using Coordinator.Core.Reporting;
 
+using Coordinator.Actors.TestSupport;
+
 namespace Coordinator.Actors.Tests;
 
 /// <summary>The supervisor's epoch barrier and broadcasts, with test probes playing the workers.</summary>

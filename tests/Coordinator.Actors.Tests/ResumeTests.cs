@@ -4,6 +4,8 @@ using Coordinator.Callbacks;
 using Coordinator.Core.Reporting;
 using static Coordinator.Actors.Events.RunEvents;
 
+using Coordinator.Actors.TestSupport;
+
 namespace Coordinator.Actors.Tests;
 
 /// <summary>A run stopped at any point and continued by a new supervisor makes the same decisions.</summary>

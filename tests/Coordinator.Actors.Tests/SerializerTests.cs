@@ -5,6 +5,8 @@ using Coordinator.Actors.Serialization;
 using Coordinator.Core.Reporting;
 using static Coordinator.Actors.Events.RunEvents;
 
+using Coordinator.Actors.TestSupport;
+
 namespace Coordinator.Actors.Tests;
 
 public sealed class SerializerTests() : TestKit(TestConfig.Create())

@@ -6,6 +6,8 @@ using Coordinator.Core.Reporting;
 using Coordinator.Actors.Events;
 using static Coordinator.Actors.Events.RunEvents;
 
+using Coordinator.Actors.TestSupport;
+
 namespace Coordinator.Actors.Tests;
 
 /// <summary>Whole runs: real supervisor, real workers with real ring allreduce, on a tiny linear model.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Coordinator.Actors.Protocol;
@@ -14,6 +13,8 @@ using Coordinator.Core.Reporting;
 using Coordinator.Training;
 using Xunit.Abstractions;
 
+using Coordinator.Actors.TestSupport;
+
 namespace Coordinator.Cli.Tests;
 
 /// <summary>
@@ -21,7 +22,7 @@ namespace Coordinator.Cli.Tests;
 /// allreduce; every message through the project's serializer): N workers with batch b train exactly
 /// the weights one worker with batch N x b trains.
 /// </summary>
-public sealed class GradientSyncTests(ITestOutputHelper output) : TestKit(SyncTestConfig.Create(), "gradient-sync", output)
+public sealed class GradientSyncTests(ITestOutputHelper output) : TestKit(TestConfig.Create(), "gradient-sync", output)
 {
     private const long Seed = 42;
     private const int Epochs = 2;
@@ -144,19 +145,4 @@ public sealed class GradientSyncTests(ITestOutputHelper output) : TestKit(SyncTe
 
         public IReplica Create(int worker) => Made[worker] = inner.CreateReplica(worker);
     }
-}
-
-/// <summary>The project's own Akka settings (hocon/coordinator.conf), every message through the serializer, an in-memory journal.</summary>
-internal static class SyncTestConfig
-{
-    public static Config Create() =>
-        ConfigurationFactory.ParseString("""
-            akka.loglevel = WARNING
-            # CI runs several test projects at once on 2 cores: give every expectation room.
-            akka.test.single-expect-default = 20s
-            akka.actor.serialize-messages = on
-            akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
-            akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
-            """)
-        .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "hocon", "coordinator.conf"))));
 }

@@ -43,6 +43,9 @@ internal static class JournalReplay
 
         public override string PersistenceId { get; }
 
+        // Every event from the first, whatever snapshots the supervisor saved.
+        public override Akka.Persistence.Recovery Recovery => new(SnapshotSelectionCriteria.None);
+
         protected override void OnRecoveryFailure(Exception reason, object? message = null)
         {
             _replayed.TrySetException(new InvalidOperationException($"replaying {PersistenceId} failed: {reason.Message}", reason));

@@ -1,9 +1,9 @@
 using Akka.Configuration;
 
-namespace Coordinator.Actors.Tests;
+namespace Coordinator.Actors.TestSupport;
 
 /// <summary>
-/// The project's own Akka settings (hocon/coordinator.conf) with every message crossing the
+/// The project's own Akka settings (hocon/coordinator.conf, which the test project copies to its output) with every message crossing the
 /// serializer, and an in-memory journal.
 /// </summary>
 public static class TestConfig
