@@ -71,11 +71,9 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
 
         var threads = settings.ThreadsPerWorker(Environment.ProcessorCount);
         var factory = new TorchReplicaFactory(split, settings.Model, settings.Optimizer, training.Seed, threads);
-        var setup = new WorkerSetup(0, training.Workers, split.Train.Count, split.Validation.Count, training.BatchSize,
+        var setup = new WorkerSetup(0, split.Train.Count, split.Validation.Count, training.BatchSize,
             training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery);
-        var supervisorSettings = new SupervisorSettings(runId, folder, training.Workers, training.Epochs, setup.Plan().StepsPerEpoch,
-            prepared.Config.Callbacks, settings.Optimizer.LearningRate, training.Sync.ToString().ToLowerInvariant(), training.Seed,
-            prepared.Config.Sha256, training.EpochTimeout ?? TimeSpan.FromMinutes(5), training.SnapshotEvery);
+        var supervisorSettings = SupervisorSettingsFor(runId, folder, prepared);
 
         progress.Message($"{(options.Resume is null ? "run" : "resuming run")} {runId}: {training.Workers} worker(s) x {threads} thread(s), sync = {supervisorSettings.Sync}, " +
                          $"{split.Train.Count} training / {split.Validation.Count} validation samples, folder {folder}");
@@ -117,6 +115,21 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         {
             progress.Message($"warning: could not write TensorBoard events: {e.Message}");
         }
+    }
+
+    /// <summary>The supervisor's settings for a prepared run (also used by cluster nodes).</summary>
+    public static SupervisorSettings SupervisorSettingsFor(string runId, string folder, PreparedRun prepared)
+    {
+        var (settings, split) = (prepared.Settings, prepared.Data);
+        var training = settings.Training;
+        return new SupervisorSettings(runId, folder, training.Workers, training.Epochs,
+            new ShardPlan(split.Train.Count, training.BatchSize, training.Workers, training.Seed, settings.Data.Shuffle).StepsPerEpoch,
+            prepared.Config.Callbacks, settings.Optimizer.LearningRate, training.Sync.ToString().ToLowerInvariant(), training.Seed,
+            prepared.Config.Sha256, training.EpochTimeout ?? TimeSpan.FromMinutes(5), training.SnapshotEvery)
+        {
+            MinWorkers = training.MinWorkers, MaxWorkers = training.MaxWorkers, MaxRestarts = training.MaxRestarts,
+            TrainSamples = split.Train.Count, BatchSize = training.BatchSize,
+        };
     }
 
     private static RunSummary Failed(string runId, SupervisorSettings settings, string error) =>
