@@ -11,6 +11,8 @@ namespace Coordinator.Actors.Serialization;
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(NodeMessages.RequestAssignment))]
+[JsonSerializable(typeof(NodeMessages.Assignment))]
 [JsonSerializable(typeof(WorkerCommands.Registered))]
 [JsonSerializable(typeof(WorkerCommands.RegistrationRefused))]
 [JsonSerializable(typeof(StartEpochWire))]

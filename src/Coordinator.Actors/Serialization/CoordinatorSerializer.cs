@@ -27,6 +27,8 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
     // Manifest per type; ".vN" is the schema version, so older versions can be read after a change.
     private static readonly (Type Type, string Manifest, JsonTypeInfo Info)[] Table =
     [
+        (typeof(NodeMessages.RequestAssignment), "request-assignment.v1", Json.RequestAssignment),
+        (typeof(NodeMessages.Assignment), "assignment.v1", Json.Assignment),
         (typeof(WorkerCommands.Registered), "registered.v1", Json.Registered),
         (typeof(WorkerCommands.RegistrationRefused), "registration-refused.v1", Json.RegistrationRefused),
         (typeof(WorkerCommands.StopEpoch), "stop-epoch.v2", Json.StopEpoch),

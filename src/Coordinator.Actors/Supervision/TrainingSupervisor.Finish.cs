@@ -70,7 +70,12 @@ public sealed partial class TrainingSupervisor
     private void Done(string outcome, string? error = null)
     {
         Timers.CancelAll();
-        Become(() => Command<object>(_ => { }));
+        Become(() =>
+        {
+            // A worker that registers after the end (a retry, a late node) is told so, and stops.
+            Command<WorkerReports.RegisterWorker>(_ => Sender.Tell(new WorkerCommands.RunEnded(Version, outcome)));
+            Command<object>(_ => { });
+        });
         foreach (var worker in _members.Everyone) worker.Tell(new WorkerCommands.RunEnded(Version, outcome));
         ReportFinished(error);
     }

@@ -61,6 +61,8 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         Recover<RecoveryCompleted>(_ =>
         {
             if (LastSequenceNr > 0) _observer.Tell(new RunProgress.Recovered(_lastSnapshotAt, LastSequenceNr, _state.Epochs.Count));
+            // A run that is over needs no workers: report how it ended (a standby taking over after the end).
+            if (_state.Completed is not null) Self.Tell(new RunAlreadyOver());
         });
         WaitingForWorkers();
     }
@@ -92,9 +94,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
             if (!Accept(register, asMember: true) || _members.Count < _settings.MinWorkers) return;
             Timers.Cancel("workers-timeout");
             _members.SortByName();
-            if (_state.Completed is not null)
-                Done("completed"); // nothing to do: report how it ended, persist nothing
-            else if (_state.Started is null)
+            if (_state.Started is null)
                 PersistThen([new RunStarted(_settings.RunId, _members.Count, _settings.Sync, _settings.Seed, _settings.Epochs,
                     _settings.InitialLearningRate, register.ParameterCount, _settings.ConfigSha256, DateTimeOffset.UtcNow)], () =>
                 {
@@ -104,6 +104,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
             else
                 Resume();
         });
+        Command<RunAlreadyOver>(_ => Done(_state.Completed!.Status)); // nothing to do: persist nothing
         Command<Terminated>(t => _members.Remove(t.ActorRef));
         Command<WorkerReports.WorkerFailed>(f => Fail($"worker {f.Name} failed: {f.Reason}"));
         Command<WorkersTimedOut>(_ => Fail(
@@ -235,4 +236,6 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     private sealed record EpochTimedOut(int Epoch) : INoSerializationVerificationNeeded;
 
     private sealed record WorkersTimedOut : INoSerializationVerificationNeeded;
+
+    private sealed record RunAlreadyOver : INoSerializationVerificationNeeded;
 }

@@ -109,6 +109,7 @@ public sealed class TrainingWorker : ReceiveActor, IWithTimers, IWithUnboundedSt
             Become(Member);
             Stash.UnstashAll();
         });
+        Receive<WorkerCommands.RunEnded>(_ => Context.Stop(Self));
         Receive<WorkerCommands.RegistrationRefused>(r => _log.Info("{0}: not taken into the run yet: {1}", _setup.Name, r.Reason));
         Receive<RegisterAgain>(_ => Register());
         Receive<AllreduceMessages.RingChunk>(KeepAhead);

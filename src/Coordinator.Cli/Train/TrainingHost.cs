@@ -96,25 +96,9 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
 
         var summary = (outcome.Summary ?? Failed(runId, supervisorSettings, "the supervisor stopped without finishing the run (see the log above)"))
             with { WallSeconds = wall.Elapsed.TotalSeconds };
-        WriteOutputs(folder, summary, outcome.Epochs);
+        RunOutputs.Write(folder, summary, outcome.Epochs, progress.Message);
         progress.Finished(summary, folder, summary.FinalModel is { } model ? Path.Combine(folder, model) : null);
         return summary.Status == RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
-    }
-
-    private void WriteOutputs(string folder, RunSummary summary, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Logs)> epochs)
-    {
-        SummaryJson.Write(summary, folder);
-        if (epochs.Count == 0) return;
-        HistoryCsv.Write(epochs, folder);
-        TrainingPlot.Write(summary, folder);
-        try
-        {
-            TensorBoardLog.Write(folder, epochs);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            progress.Message($"warning: could not write TensorBoard events: {e.Message}");
-        }
     }
 
     /// <summary>The supervisor's settings for a prepared run (also used by cluster nodes).</summary>
