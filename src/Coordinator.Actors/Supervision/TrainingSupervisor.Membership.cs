@@ -22,6 +22,7 @@ public sealed partial class TrainingSupervisor
             return false;
         }
         Context.Watch(Sender);
+        _parameterCount = register.ParameterCount;
         if (asMember) _members.AddMember(Sender, register.Name);
         else
         {

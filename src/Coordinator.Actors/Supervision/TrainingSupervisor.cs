@@ -86,30 +86,45 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         Timers.StartSingleTimer("workers-timeout", new WorkersTimedOut(), _settings.EpochTimeout);
     }
 
-    // ---- Phase: waiting for min-workers to register (each has built its replica).
+    // ---- Phase: waiting for the workers to register (each has built its replica): all the run is
+    // configured with, or, when the wait (the epoch timeout) is over, at least min-workers.
     private void WaitingForWorkers()
     {
         Command<WorkerReports.RegisterWorker>(register =>
         {
-            if (!Accept(register, asMember: true) || _members.Count < _settings.MinWorkers) return;
-            Timers.Cancel("workers-timeout");
-            _members.SortByName();
-            if (_state.Started is null)
-                PersistThen([new RunStarted(_settings.RunId, _members.Count, _settings.Sync, _settings.Seed, _settings.Epochs,
-                    _settings.InitialLearningRate, register.ParameterCount, _settings.ConfigSha256, DateTimeOffset.UtcNow)], () =>
-                {
-                    foreach (var d in _engine.TrainBegin()) Observe(d);
-                    BeginEpoch(0);
-                });
-            else
-                Resume();
+            if (Accept(register, asMember: true) && _members.Count >= _settings.Workers) BeginTraining(register.ParameterCount);
         });
         Command<RunAlreadyOver>(_ => Done(_state.Completed!.Status)); // nothing to do: persist nothing
         Command<Terminated>(t => _members.Remove(t.ActorRef));
         Command<WorkerReports.WorkerFailed>(f => Fail($"worker {f.Name} failed: {f.Reason}"));
-        Command<WorkersTimedOut>(_ => Fail(
-            $"{_members.Count} of the {_settings.MinWorkers} workers the run needs (min-workers) registered within {_settings.EpochTimeout.TotalSeconds:0}s"));
+        Command<WorkersTimedOut>(_ =>
+        {
+            if (_members.Count >= _settings.MinWorkers && _members.Count > 0)
+            {
+                _observer.Tell(new RunProgress.Note($"{_members.Count} of {_settings.Workers} workers registered; starting with them (min-workers = {_settings.MinWorkers})"));
+                BeginTraining(_parameterCount);
+            }
+            else
+                Fail($"{_members.Count} of the {_settings.MinWorkers} workers the run needs (min-workers) registered within {_settings.EpochTimeout.TotalSeconds:0}s");
+        });
         CommonFailures();
+    }
+
+    private int _parameterCount;
+
+    private void BeginTraining(int parameterCount)
+    {
+        Timers.Cancel("workers-timeout");
+        _members.SortByName();
+        if (_state.Started is null)
+            PersistThen([new RunStarted(_settings.RunId, _members.Count, _settings.Sync, _settings.Seed, _settings.Epochs,
+                _settings.InitialLearningRate, parameterCount, _settings.ConfigSha256, DateTimeOffset.UtcNow)], () =>
+            {
+                foreach (var d in _engine.TrainBegin()) Observe(d);
+                BeginEpoch(0);
+            });
+        else
+            Resume();
     }
 
     // ---- Phase: resuming a run that a previous process (or supervisor node) left unfinished.
