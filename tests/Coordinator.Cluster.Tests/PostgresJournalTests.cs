@@ -66,6 +66,16 @@ public sealed class PostgresJournalTests
         }
     }
 
+    [Fact]
+    public void An_unreachable_server_fails_the_tests_saying_how_to_get_one()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => PostgresServer.Open("Host=127.0.0.1;Port=1;Username=u;Password=secret;Timeout=5"));
+        Assert.StartsWith("PostgreSQL is not reachable at Host=127.0.0.1;Port=1;Username=u;Password=***", e.Message);
+        Assert.Contains(".ci/run installs, starts and provisions it", e.Message);
+        Assert.Contains("COORDINATOR_TEST_POSTGRES=skip skips them", e.Message);
+        Assert.DoesNotContain("secret", e.Message);
+    }
+
     /// <summary>Persists every run event it is sent and answers "persisted"; <see cref="Read"/> returns all it holds.</summary>
     private sealed class EventLog : ReceivePersistentActor
     {

@@ -19,9 +19,12 @@ public static class PostgresServer
 
     public static string AdminConnection => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } s ? s : Default;
 
-    public static NpgsqlConnection Open()
+    public static NpgsqlConnection Open() => Open(AdminConnection);
+
+    /// <summary>An open connection, or an exception that says how to get a server.</summary>
+    public static NpgsqlConnection Open(string connectionString)
     {
-        var connection = new NpgsqlConnection(AdminConnection);
+        var connection = new NpgsqlConnection(connectionString);
         try
         {
             connection.Open();
@@ -30,7 +33,7 @@ public static class PostgresServer
         catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
         {
             connection.Dispose();
-            var shown = new NpgsqlConnectionStringBuilder(AdminConnection) { Password = "***" }.ConnectionString;
+            var shown = new NpgsqlConnectionStringBuilder(connectionString) { Password = "***" }.ConnectionString;
             throw new InvalidOperationException(
                 $"PostgreSQL is not reachable at {shown} ({e.GetBaseException().Message}). These tests need it: .ci/run installs, starts and " +
                 $"provisions it; or start one and set {Variable} to a connection string of a role that can create databases. " +
