@@ -5,13 +5,14 @@ namespace Coordinator.Cli.Node;
 
 /// <summary>
 /// Reads the cluster HOCON file a node was given. Keys it leaves out come from the shipped
-/// hocon/cluster.conf, so a site file holds only what it changes.
+/// hocon/cluster.conf, so a site file holds only what it changes, then from hocon/coordinator.conf.
 /// </summary>
 public static class NodeConfigFile
 {
     public static Config Load(string path)
     {
-        var shipped = Parse(AkkaConfig.ClusterHoconFile, "the cluster.conf shipped next to the executable (reinstall)");
+        var shipped = Parse(AkkaConfig.ClusterHoconFile, "the cluster.conf shipped next to the executable (reinstall)")
+            .WithFallback(Parse(AkkaConfig.HoconFile, "the coordinator.conf shipped next to the executable (reinstall)"));
         return Path.GetFullPath(path) == Path.GetFullPath(AkkaConfig.ClusterHoconFile)
             ? shipped
             : Parse(path, "a readable HOCON file").WithFallback(shipped);

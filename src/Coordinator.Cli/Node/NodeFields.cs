@@ -11,7 +11,7 @@ public static class NodeFields
     private const string Detector = "akka.cluster.failure-detector";
 
     public static readonly NodeField Config = new("--config", "COORDINATOR_CONFIG", null,
-        "cluster HOCON file (default: hocon/cluster.conf next to the executable)");
+        "HOCON file over the shipped hocon/cluster.conf (keys it leaves out come from that one)");
 
     public static readonly NodeField Roles = new("--roles", "COORDINATOR_ROLES", "akka.cluster.roles",
         "comma-separated roles: supervisor, worker");

@@ -24,8 +24,12 @@ public static partial class NodeValues
         return span > TimeSpan.Zero ? span : null;
     }
 
-    /// <summary>A duration in the form HOCON reads back exactly (whole milliseconds).</summary>
-    public static string Hocon(TimeSpan span) => $"{(long)Math.Round(span.TotalMilliseconds)}ms";
+    /// <summary>A duration in the form HOCON reads back exactly: whole seconds, else whole milliseconds.</summary>
+    public static string Hocon(TimeSpan span)
+    {
+        var ms = (long)Math.Round(span.TotalMilliseconds);
+        return ms % 1000 == 0 ? $"{ms / 1000}s" : $"{ms}ms";
+    }
 
     public static int? Port(string text, int min) =>
         int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port >= min && port <= 65535 ? port : null;
