@@ -67,7 +67,9 @@ public sealed class CoordinatorProcess : IDisposable
         }
         info.ArgumentList.Add(Dll);
         foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment.Remove(FaultInjection.WriteDelayVariable);
+        // Only the COORDINATOR_* settings a test gives (the fault-injection knob among them) reach the process.
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("COORDINATOR_", StringComparison.Ordinal)).ToList())
+            info.Environment.Remove(name);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
 
         var process = new Process { StartInfo = info };
@@ -117,6 +119,13 @@ public sealed class CoordinatorProcess : IDisposable
         }
     }
 
+    /// <summary>The first line (printed already or to come) containing every one of <paramref name="parts"/>.</summary>
+    public string WaitForLineWith(TimeSpan timeout, params string[] parts) =>
+        WaitForLine(line => parts.All(p => line.Contains(p, StringComparison.Ordinal)), timeout);
+
+    /// <summary>SIGTERM, as <c>docker stop</c> sends it.</summary>
+    public void Terminate() => Signal(SigTerm);
+
     /// <summary>SIGSTOP: the process stops where it is (a kill point can then be checked before the SIGKILL).</summary>
     public void Freeze() => Signal(SigStop);
 
@@ -164,11 +173,11 @@ public sealed class CoordinatorProcess : IDisposable
         }
     }
 
-    private const int SigCont = 18, SigStop = 19; // Linux
+    private const int SigTerm = 15, SigCont = 18, SigStop = 19; // Linux
 
     private void Signal(int signal)
     {
-        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("SIGSTOP/SIGCONT numbers here are Linux's");
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("the signal numbers here are Linux's");
         if (kill(_process.Id, signal) != 0)
             throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
     }

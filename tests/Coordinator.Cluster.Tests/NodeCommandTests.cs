@@ -1,3 +1,4 @@
+using Coordinator.Actors.TestSupport;
 using Coordinator.Cluster.Tests.Support;
 
 namespace Coordinator.Cluster.Tests;
@@ -21,7 +22,7 @@ public sealed class NodeCommandTests : IDisposable
     [Fact]
     public void A_bad_flag_value_exits_2_naming_flag_variable_value_and_what_is_allowed_and_the_flag_beats_the_variable()
     {
-        using var node = NodeProcess.Start(Worker(4053, "127.0.0.1:4053"), "--port", "abc");
+        using var node = CoordinatorProcess.Start(["node", "--port", "abc"], Worker(4053, "127.0.0.1:4053"));
         Assert.Equal(2, node.WaitForExit(Deadline));
         Assert.Equal("error: --port / COORDINATOR_PORT = \"abc\" (from --port): a whole number from 0 to 65535 (0: any free port)", node.Stderr);
     }
@@ -34,7 +35,7 @@ public sealed class NodeCommandTests : IDisposable
         env["COORDINATOR_RUN"] = TestFiles.DigitsConf;
         env["COORDINATOR_JOURNAL"] = "Host=127.0.0.1;Database=coordinator";
         env["COORDINATOR_SHARED"] = _temp.Combine("not-mounted");
-        using var node = NodeProcess.Start(env);
+        using var node = CoordinatorProcess.Start(["node"], env);
 
         Assert.Equal(2, node.WaitForExit(Deadline));
         Assert.Equal($"error: --shared / COORDINATOR_SHARED = \"{_temp.Combine("not-mounted")}\": the shared storage folder does not exist (mount it, or create it, on every supervisor node)", node.Stderr);
@@ -47,14 +48,14 @@ public sealed class NodeCommandTests : IDisposable
         var ports = FreePorts.Take(2);
         var seeds = $"127.0.0.1:{ports[0]}";
         var health = _temp.Combine("second.up");
-        using var first = NodeProcess.Start(Worker(ports[0], seeds));
+        using var first = CoordinatorProcess.Start(["node"], Worker(ports[0], seeds));
         var secondEnv = Worker(ports[1], seeds);
         secondEnv["COORDINATOR_HEALTH_FILE"] = health;
-        using var second = NodeProcess.Start(secondEnv);
+        using var second = CoordinatorProcess.Start(["node"], secondEnv);
 
         var secondAddress = $"akka.tcp://coordinator@127.0.0.1:{ports[1]}";
-        first.WaitForLine(Deadline, "member up: ", secondAddress);
-        second.WaitForLine(Deadline, "member up: ", secondAddress, "(this node)");
+        first.WaitForLineWith(Deadline, "member up: ", secondAddress);
+        second.WaitForLineWith(Deadline, "member up: ", secondAddress, "(this node)");
         Assert.True(SpinWait.SpinUntil(() => File.Exists(health), Deadline), "the health file appears once the node is Up");
 
         second.Terminate();
@@ -62,7 +63,7 @@ public sealed class NodeCommandTests : IDisposable
         Assert.Equal(0, second.WaitForExit(Deadline));
         Assert.Contains("left the cluster", second.Stdout);
         // The first node saw it leave (Exiting, then Removed), not vanish (unreachable, then downed).
-        first.WaitForLine(Deadline, "member removed (was exiting): ", secondAddress);
+        first.WaitForLineWith(Deadline, "member removed (was exiting): ", secondAddress);
         Assert.DoesNotContain("member unreachable", first.Stdout);
         Assert.DoesNotContain("member downed", first.Stdout);
         Assert.False(File.Exists(health), "the health file is gone once the node has left");

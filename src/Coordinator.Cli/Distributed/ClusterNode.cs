@@ -52,7 +52,11 @@ public static class ClusterNode
         var first = await Task.WhenAny(ending, system.WhenTerminated, cancelled.Task);
         if (first == cancelled.Task)
         {
-            output.WriteLine("asked to stop: leaving the cluster");
+            // Asked to stop (SIGTERM, Ctrl+C): leave, so the others see a graceful exit (and a singleton
+            // hosted here hands over) rather than a node to detect as failed and down.
+            output.WriteLine("leaving the cluster");
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+            output.WriteLine("left the cluster");
             return ExitCodes.Ok;
         }
         if (first == system.WhenTerminated)

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+using static Coordinator.Actors.Events.RunEvents;
+
+namespace Coordinator.Cluster.Tests.Failover;
+
+/// <summary>
+/// The nodes as compose places them, each worker in its own network namespace with its own address;
+/// one worker's link is cut mid-run. The majority side (both supervisor nodes and two workers) downs
+/// it (keep-majority) and trains on; the cut-off node, alone on its side, downs itself and exits.
+/// </summary>
+[Collection(ClusterProcesses.Name)]
+public sealed class NetworkPartitionTests(ReferenceAccuracy reference, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
+
+    [NetworkNamespacesFact]
+    public void A_worker_cut_off_from_the_network_is_downed_and_the_run_goes_on()
+    {
+        using var network = new NetworkNamespaces(3);
+        using var cluster = new LocalClusterRun(supervisorHost: network.HostAddress);
+        var (active, _) = cluster.StartSupervisors();
+        var workers = Enumerable.Range(0, 3)
+            .Select(i => cluster.StartWorker(network.Address(i), network.Wrapper(i))).ToList();
+        active.WaitForLine(l => l.StartsWith("Epoch 5/", StringComparison.Ordinal), Long);
+
+        var mark = active.Lines.Count;
+        var clock = Stopwatch.StartNew();
+        network.CutOff(0);
+        active.WaitForLine(l => l.StartsWith("restarting epoch", StringComparison.Ordinal), Long, mark);
+        output.WriteLine($"link cut -> epoch restarted without the worker: {clock.Elapsed.TotalSeconds:0.0}s");
+
+        Assert.Equal(0, active.WaitForExit(Long));
+        Assert.NotEqual(0, workers[0].WaitForExit(Long)); // removed from the cluster: it stops on its own
+        var events = cluster.Events();
+        ClusterAssertions.CompletedWithEachEpochOnce(events);
+        Assert.Contains(network.Address(0), Assert.Single(events.OfType<WorkerLost>()).Worker);
+        var accuracy = LocalClusterRun.FinalValAccuracy(cluster.RunFolder);
+        output.WriteLine($"final val_accuracy {accuracy:0.0000}; undisturbed {reference.ValAccuracy:0.0000}");
+        ClusterAssertions.AsGoodAsUndisturbed(accuracy, reference);
+    }
+}
