@@ -1,3 +1,4 @@
+using Coordinator.Actors.TestSupport;
 using Coordinator.Core.Reporting;
 using Coordinator.Reporting;
 using Xunit.Abstractions;

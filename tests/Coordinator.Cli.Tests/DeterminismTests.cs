@@ -1,3 +1,4 @@
+using Coordinator.Actors.TestSupport;
 using System.Text.Json.Nodes;
 using Coordinator.Reporting;
 using Xunit.Abstractions;

@@ -1,3 +1,4 @@
+using Coordinator.Actors.TestSupport;
 using Coordinator.Cli.Hosting;
 using Coordinator.Cli.Train;
 

@@ -42,9 +42,7 @@ public sealed class LocalClusterRun : IDisposable
     /// <summary>The digits example with elastic membership (min 2, max 4 workers, 2 restarts), its data path made absolute.</summary>
     public static string ElasticDigits(int workers = 3)
     {
-        var digits = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "hocon", "digits.conf"));
-        var data = Path.Combine(AppContext.BaseDirectory, "data", "digits.csv.gz");
-        return digits.Replace("\"../data/digits.csv.gz\"", JsonSerializer.Serialize(data))
+        return DigitsConf.Text()
                    .Replace("  workers = 2", $"  workers = {workers}\n  min-workers = 2\n  max-workers = 4\n  max-restarts = 2")
                    .Replace("epochs = 80", "epochs = 30");
     }

@@ -1,3 +1,4 @@
+using Coordinator.Actors.TestSupport;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 

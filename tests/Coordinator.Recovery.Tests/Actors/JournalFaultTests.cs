@@ -1,3 +1,4 @@
+using Coordinator.Actors.TestSupport;
 using Akka.Persistence;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.Supervision;
