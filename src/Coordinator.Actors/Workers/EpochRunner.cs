@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Coordinator.Actors.Protocol;
@@ -50,7 +51,13 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
             (lossSum, correct, count, steps) = (lossSum + result.LossSum, correct + result.Correct, count + result.Count, steps + 1);
 
             bool stop;
-            if (setup.Sync == SyncMode.Gradients)
+            if (a.Workers == 1)
+            {
+                // Alone, the average is the replica's own gradient: step with it, no vector, no exchange.
+                replica.Step(a.LearningRate);
+                stop = stopRequested();
+            }
+            else if (setup.Sync == SyncMode.Gradients)
                 stop = AverageGradients(Round(a.Version, step), result.Count, a.LearningRate, stopRequested());
             else
             {
@@ -60,7 +67,7 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
             }
             if (stop) break;
         }
-        if (!synced) AverageParameters(Round(a.Version, plan.StepsPerEpoch), a.Workers, stop: false);
+        if (!synced && a.Workers > 1) AverageParameters(Round(a.Version, plan.StepsPerEpoch), a.Workers, stop: false);
 
         var validation = replica.Evaluate(ShardPlan.Slice(setup.ValidationCount, a.Rank, a.Workers), validation: true);
         return new WorkerReports.EpochTrained(a.Rank, a.Epoch, steps, lossSum, correct, count,
@@ -83,31 +90,38 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
 
     public static long AttemptOf(long round) => round / StepsPerAttempt;
 
+    // One vector per runner, reused every step: a fresh one per step (megabytes for a large model)
+    // landed on the large-object heap and cost gen-2 collections. The allreduce sums in place.
+    private float[] _vector = [];
+
+    private float[] Vector(int length) => _vector.Length == length ? _vector : _vector = new float[length];
+
     private bool AverageGradients(long round, int batch, double learningRate, bool stop)
     {
         var n = replica.ParameterCount;
-        var vector = new float[n + 2];
-        replica.ReadGradients(vector.AsSpan(0, n));
-        if (batch != 1)
-            for (var i = 0; i < n; i++) vector[i] *= batch;
+        var vector = Vector(n + 2);
+        var gradient = vector.AsSpan(0, n);
+        replica.ReadGradients(gradient);
+        if (batch != 1) TensorPrimitives.Multiply(gradient, batch, gradient);
         vector[n] = batch;
         vector[n + 1] = stop ? 1 : 0;
         var sum = allreduce.Sum(round, vector);
-        var total = sum[n];
-        for (var i = 0; i < n; i++) sum[i] /= total;
-        replica.ApplyGradients(sum.AsSpan(0, n), learningRate);
+        var mean = sum.AsSpan(0, n);
+        TensorPrimitives.Divide(mean, sum[n], mean); // element by element, as exact as a scalar loop
+        replica.ApplyGradients(mean, learningRate);
         return sum[n + 1] > 0;
     }
 
     private bool AverageParameters(long round, int workers, bool stop)
     {
         var n = replica.ParameterCount;
-        var vector = new float[n + 1];
+        var vector = Vector(n + 1);
         replica.ReadParameters(vector.AsSpan(0, n));
         vector[n] = stop ? 1 : 0;
         var sum = allreduce.Sum(round, vector);
-        for (var i = 0; i < n; i++) sum[i] /= workers;
-        replica.WriteParameters(sum.AsSpan(0, n));
+        var mean = sum.AsSpan(0, n);
+        TensorPrimitives.Divide(mean, workers, mean);
+        replica.WriteParameters(mean);
         return sum[n] > 0;
     }
 

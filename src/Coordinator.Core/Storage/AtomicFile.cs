@@ -10,7 +10,9 @@ public static class AtomicFile
 {
     public const string TemporaryMarker = ".partial-";
 
-    public static (string Sha256, long Bytes) Write(string path, Action<Stream> write)
+    public static (string Sha256, long Bytes) Write(string path, Action<Stream> write) => Write(path, write, hashFile: true);
+
+    private static (string Sha256, long Bytes) Write(string path, Action<Stream> write, bool hashFile)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(folder);
@@ -23,7 +25,7 @@ public static class AtomicFile
                 file.Flush(flushToDisk: true);
             }
             FaultInjection.BeforeRename();
-            var digest = Sha256Of(temporary);
+            var digest = hashFile ? Sha256Of(temporary) : "";
             var bytes = new FileInfo(temporary).Length;
             File.Move(temporary, path, overwrite: true);
             return (digest, bytes);
@@ -39,7 +41,12 @@ public static class AtomicFile
     public static void WriteAllText(string path, string text) =>
         WriteAllBytes(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
 
-    public static (string Sha256, long Bytes) WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes, 0, bytes.Length));
+    /// <summary>Writes <paramref name="bytes"/> atomically; the SHA-256 is of the bytes in hand (no read-back).</summary>
+    public static (string Sha256, long Bytes) WriteAllBytes(string path, byte[] bytes)
+    {
+        Write(path, stream => stream.Write(bytes, 0, bytes.Length), hashFile: false);
+        return (Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length);
+    }
 
     public static string Sha256Of(string path)
     {
