@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Coordinator.Cli.Bench.Trials;
+
+/// <summary>
+/// Runs a trial in a child process, <c>coordinator bench --trial SPEC</c>, and reads back the
+/// result line it prints. The parent waits meanwhile, so the child has the machine to itself.
+/// </summary>
+public static class TrialProcess
+{
+    public const string ResultPrefix = "bench-trial-result ";
+
+    public static TrialResult Run(TrialSpec spec, TimeSpan timeout)
+    {
+        var (host, leading) = SelfCommand();
+        var info = new ProcessStartInfo(host)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in leading) info.ArgumentList.Add(a);
+        info.ArgumentList.Add("bench");
+        info.ArgumentList.Add("--trial");
+        info.ArgumentList.Add(JsonSerializer.Serialize(spec, BenchJsonContext.Default.TrialSpec));
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {host}");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"trial \"{spec.Name}\" did not finish within {timeout.TotalMinutes:0} minutes");
+        }
+        process.WaitForExit();
+        var lines = stdout.Result.Split('\n');
+        var result = lines.FirstOrDefault(l => l.StartsWith(ResultPrefix, StringComparison.Ordinal));
+        if (process.ExitCode != 0 || result is null)
+            throw new InvalidOperationException($"trial \"{spec.Name}\" failed (exit code {process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+        return JsonSerializer.Deserialize(result[ResultPrefix.Length..], BenchJsonContext.Default.TrialResult)
+               ?? throw new InvalidOperationException($"trial \"{spec.Name}\" printed an empty result");
+    }
+
+    /// <summary>The child's side: runs the trial and prints its result line.</summary>
+    public static int RunHere(string specJson, TextWriter stdout)
+    {
+        var spec = JsonSerializer.Deserialize(specJson, BenchJsonContext.Default.TrialSpec)
+                   ?? throw new ArgumentException("--trial: an empty trial specification");
+        var result = spec.Kind == TrialKind.BareLoop ? BareLoop.Run(spec) : CoordinatorTrial.Run(spec);
+        stdout.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, BenchJsonContext.Default.TrialResult).ReplaceLineEndings(" "));
+        return ExitCodes.Ok;
+    }
+
+    // This executable again: the apphost as it was started, or `dotnet coordinator.dll` when the
+    // process is dotnet itself (dotnet coordinator.dll, or a test host calling the command in-process).
+    private static (string Host, string[] Leading) SelfCommand()
+    {
+        var process = Environment.ProcessPath ?? "dotnet";
+        var dll = typeof(TrialProcess).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(process) == Path.GetFileNameWithoutExtension(dll)
+            ? (process, [])
+            : (Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet", [dll]);
+    }
+}
