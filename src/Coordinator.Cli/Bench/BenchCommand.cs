@@ -19,7 +19,7 @@ public static class BenchCommand
         var only = new Option<string?>("--only") { Description = "comparisons to run, e.g. B1,B3b (default: all)", Hidden = true };
         var tiny = new Option<bool>("--tiny") { Description = "a tiny model and one round: checks the output, not the figures", Hidden = true };
         var data = new Option<FileInfo?>("--data") { Description = "digits.csv.gz (default: data/digits.csv.gz of the clone)", Hidden = true };
-        var trial = new Option<string?>("--trial") { Description = "run one trial (a JSON TrialSpec) and print its result", Hidden = true };
+        var trial = new Option<string?>("--trial") { Description = "run one trial (a TrialSpec in a JSON file) and print its result", Hidden = true };
         var command = new Command("bench", "Measure the coordinator against its performance goals B1..B6, as comparisons measured side by side.")
         {
             quick, json, only, tiny, data, trial,
@@ -81,6 +81,12 @@ public static class BenchCommand
                               $"{plan.LocalSgdEpochs} epochs, {plan.LocalSgdRounds} seed(s)");
                 stdout.WriteLine($"workload: {workloads[^1]}");
                 comparisons.AddRange(LocalSgdBenchmark.Run(digits, folder, plan.LocalSgdRounds, plan.LocalSgdEpochs, trials, Log));
+            }
+            if (ids.Contains("B4"))
+            {
+                workloads.Add($"B4: 2 scripted workers send {plan.MetricReports} batch reports as fast as they can, {plan.MetricRounds} pair(s) after a warm-up pair, one ActorSystem");
+                stdout.WriteLine($"workload: {workloads[^1]}");
+                comparisons.Add(MetricThroughputBenchmark.Run(plan.MetricRounds, plan.MetricReports, Path.Combine(folder, "metrics"), Log));
             }
             if (ids.Contains("B6"))
             {

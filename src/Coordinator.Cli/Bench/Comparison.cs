@@ -46,7 +46,7 @@ public sealed record Goal(string Text, Func<double, bool> IsMet)
 
     public static Goal AtLeast(double limit) => new($">= {Show(limit)}", v => v >= limit);
 
-    public static Goal Within(double limit) => new($"|A-B| <= {Show(limit)}", v => Math.Abs(v) <= limit);
+    public static Goal Within(double limit) => new($"within ±{Show(limit)}", v => Math.Abs(v) <= limit);
 
     private static string Show(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }

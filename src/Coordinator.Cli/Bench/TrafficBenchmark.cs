@@ -18,7 +18,7 @@ public static class TrafficBenchmark
     public static IReadOnlyList<Comparison> Run(Workload workload, string dataPath, string folder, List<TrialResult> trials, Action<string> log)
     {
         var spec = workload.Trial("coordinator, 4 workers x 1 thread, traffic counted", TrialKind.Coordinator, Path.Combine(folder, "b3"), dataPath,
-            workers: Workers, threads: 1) with { Epochs = 1, CountTraffic = true };
+            workers: Workers, threads: 1) with { Epochs = 1, CountTraffic = true, ReadJournal = true };
         var result = TrialProcess.Run(spec, TimeSpan.FromMinutes(10));
         TrainingComparisons.TryDelete(spec.Folder);
         trials.Add(result);

@@ -33,7 +33,8 @@ public static class TrainingComparisons
                 TryDelete(spec.Folder);
                 log(string.Create(CultureInfo.InvariantCulture,
                     $"{(round < 0 ? "warm-up" : $"round {round + 1}/{rounds}")}: {name}: {result.MeanEpochSeconds(workload.WarmupEpochs):0.000} s/epoch " +
-                    $"(epochs: {string.Join(" ", result.EpochSeconds.Select(s => s.ToString("0.000", CultureInfo.InvariantCulture)))})"));
+                    $"(epochs: {string.Join(" ", result.EpochSeconds.Select(s => s.ToString("0.000", CultureInfo.InvariantCulture)))}), " +
+                    $"CPU {result.MeanEpochCpuSeconds(workload.WarmupEpochs):0.000} s/epoch"));
                 if (round < 0) continue;
                 results[name].Add(result);
                 trials.Add(result);
@@ -43,20 +44,26 @@ public static class TrainingComparisons
         var w = workload.WarmupEpochs;
         List<double> Seconds(string name) => results[name].Select(r => r.MeanEpochSeconds(w)).ToList();
         List<double> Rate(string name) => results[name].Select(r => r.SamplesPerSecond(w)).ToList();
+        // CPU time per epoch (the whole process) says how much work each side did, whatever else ran on the machine.
+        string Cpu(string a, string b)
+        {
+            var (ca, cb) = (results[a].Select(r => r.MeanEpochCpuSeconds(w)).Order().ToList(), results[b].Select(r => r.MeanEpochCpuSeconds(w)).Order().ToList());
+            return string.Create(CultureInfo.InvariantCulture, $"CPU time per epoch (median): {ca[ca.Count / 2]:0.000} s vs {cb[cb.Count / 2]:0.000} s");
+        }
         var comparisons = new List<Comparison>();
         if (ids.Contains("B1"))
             comparisons.Add(Comparison.Ratio("B1", "epoch time: coordinator with 1 worker vs the bare TorchSharp loop (1 thread each)",
-                Coord1, Bare1, Seconds(Coord1), Seconds(Bare1), "s", Goal.AtMost(1.03)));
+                Coord1, Bare1, Seconds(Coord1), Seconds(Bare1), "s", Goal.AtMost(1.03), Cpu(Coord1, Bare1)));
         if (ids.Contains("B2"))
             comparisons.Add(Comparison.Ratio("B2", $"samples/s: 2 workers x 1 thread vs 1 worker x 1 thread (gradient sync, batch {workload.BatchSize} per worker)",
-                Coord2, Coord1, Rate(Coord2), Rate(Coord1), "samples/s", Goal.AtLeast(1.7)));
+                Coord2, Coord1, Rate(Coord2), Rate(Coord1), "samples/s", Goal.AtLeast(1.7), Cpu(Coord2, Coord1)));
         if (ids.Contains("B2b"))
             comparisons.Add(Comparison.Ratio("B2b", $"samples/s: 2 workers x 1 thread vs the bare loop with 2 threads (batch {2 * workload.BatchSize} per step)",
-                Coord2, Bare2, Rate(Coord2), Rate(Bare2), "samples/s", Goal.AtLeast(0.95)));
+                Coord2, Bare2, Rate(Coord2), Rate(Bare2), "samples/s", Goal.AtLeast(0.95), Cpu(Coord2, Bare2)));
         if (ids.Contains("B5"))
             comparisons.Add(Comparison.Ratio("B5", "epoch time, 2 workers: persistence (SQLite events, snapshot every 10 events, a checkpoint file per epoch) vs off (in-memory journal)",
                 Full, Off, Seconds(Full), Seconds(Off), "s", Goal.AtMost(1.05),
-                "both write every worker's resume state each epoch: the coordinator has no switch for that (see docs/BENCHMARKS.md)"));
+                Cpu(Full, Off) + "; both write every worker's resume state each epoch: the coordinator has no switch for that (docs/BENCHMARKS.md)"));
         return comparisons;
     }
 

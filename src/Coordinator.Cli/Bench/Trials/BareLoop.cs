@@ -34,10 +34,12 @@ public static class BareLoop
         using var validY = Labels(split.Validation);
 
         var seconds = new List<double>();
+        var cpu = new List<double>();
         var accuracy = new List<double>();
         for (var epoch = 0; epoch < spec.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
+            var cpuAtStart = EpochClock.ProcessCpuSeconds;
             model.train();
             var order = plan.EpochOrder(epoch);
             double lossSum = 0;
@@ -57,10 +59,11 @@ public static class BareLoop
             }
             accuracy.Add(Validate(model, validX, validY));
             seconds.Add(clock.Elapsed.TotalSeconds);
+            cpu.Add(EpochClock.ProcessCpuSeconds - cpuAtStart);
             GC.KeepAlive(lossSum + correct); // the metrics are computed as a training loop computes them
         }
         var parameters = model.parameters().Sum(p => p.numel());
-        return new TrialResult(spec.Name, seconds, split.Train.Count, plan.StepsPerEpoch, accuracy, [], parameters);
+        return new TrialResult(spec.Name, seconds, split.Train.Count, plan.StepsPerEpoch, accuracy, [], parameters, cpu);
     }
 
     private static double Validate(Mlp model, Tensor x, Tensor y)

@@ -30,8 +30,8 @@ public static class CoordinatorTrial
                                                 $"{summary.Error ?? summary.StopReason}; {string.Join("; ", clock.Messages)}");
 
         IReadOnlyList<long> bytes = [];
-        long parameters = 0;
-        if (spec.Persistence != PersistenceLevel.Off)
+        var parameters = Workload.Parameters(spec.Hidden);
+        if (spec.ReadJournal)
         {
             var events = RunJournal.ReadEvents(runDir);
             bytes = events.OfType<EpochCompleted>().OrderBy(e => e.Epoch).Select(e => e.BytesSent).ToList();
@@ -40,6 +40,6 @@ public static class CoordinatorTrial
         var plan = new ShardPlan(prepared.Data.Train.Count, spec.BatchSize, spec.Workers, spec.Seed);
         return new TrialResult(spec.Name, clock.EpochSeconds, prepared.Data.Train.Count, plan.StepsPerEpoch,
             summary.History.OrderBy(h => h.Epoch).Select(h => h.ValAccuracy).ToList(), bytes, parameters,
-            spec.CountTraffic ? TrafficCounter.Snapshot() : null);
+            clock.EpochCpuSeconds, spec.CountTraffic ? TrafficCounter.Snapshot() : null);
     }
 }

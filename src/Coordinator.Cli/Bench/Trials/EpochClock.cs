@@ -13,31 +13,50 @@ public sealed class EpochClock : ITrainingProgress
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
     private readonly List<double> _ends = [];
+    private readonly List<double> _cpuAtEnds = [];
     private double? _firstStart;
+    private double _cpuAtFirstStart;
 
     public IReadOnlyList<double> EpochSeconds
     {
         get
         {
-            lock (_gate)
-            {
-                var seconds = new List<double>();
-                var previous = _firstStart ?? 0;
-                foreach (var end in _ends)
-                {
-                    seconds.Add(end - previous);
-                    previous = end;
-                }
-                return seconds;
-            }
+            lock (_gate) return Differences(_firstStart ?? 0, _ends);
         }
+    }
+
+    /// <summary>CPU time of the whole process (every thread: workers, actors, GC, journal) per epoch.</summary>
+    public IReadOnlyList<double> EpochCpuSeconds
+    {
+        get
+        {
+            lock (_gate) return Differences(_cpuAtFirstStart, _cpuAtEnds);
+        }
+    }
+
+    public static double ProcessCpuSeconds => Environment.CpuUsage.TotalTime.TotalSeconds;
+
+    private static List<double> Differences(double start, List<double> marks)
+    {
+        var result = new List<double>();
+        foreach (var mark in marks)
+        {
+            result.Add(mark - start);
+            start = mark;
+        }
+        return result;
     }
 
     public List<string> Messages { get; } = [];
 
     public void EpochStarted(int epoch, int totalEpochs, int steps, double lr)
     {
-        lock (_gate) _firstStart ??= _clock.Elapsed.TotalSeconds;
+        lock (_gate)
+        {
+            if (_firstStart is not null) return;
+            _firstStart = _clock.Elapsed.TotalSeconds;
+            _cpuAtFirstStart = ProcessCpuSeconds;
+        }
     }
 
     public void BatchCompleted(int step, double runningLoss)
@@ -46,7 +65,11 @@ public sealed class EpochClock : ITrainingProgress
 
     public void EpochCompleted(string line)
     {
-        lock (_gate) _ends.Add(_clock.Elapsed.TotalSeconds);
+        lock (_gate)
+        {
+            _ends.Add(_clock.Elapsed.TotalSeconds);
+            _cpuAtEnds.Add(ProcessCpuSeconds);
+        }
     }
 
     public void Message(string message)

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Coordinator.Cli.Bench.Trials;
 
 /// <summary>
-/// Runs a trial in a child process, <c>coordinator bench --trial SPEC</c>, and reads back the
+/// Runs a trial in a child process, <c>coordinator bench --trial SPEC.json</c>, and reads back the
 /// result line it prints. The parent waits meanwhile, so the child has the machine to itself.
 /// </summary>
 public static class TrialProcess
@@ -20,10 +20,13 @@ public static class TrialProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        Directory.CreateDirectory(spec.Folder);
+        var specFile = Path.Combine(spec.Folder, "trial.json");
+        File.WriteAllText(specFile, JsonSerializer.Serialize(spec, BenchJsonContext.Default.TrialSpec));
         foreach (var a in leading) info.ArgumentList.Add(a);
         info.ArgumentList.Add("bench");
         info.ArgumentList.Add("--trial");
-        info.ArgumentList.Add(JsonSerializer.Serialize(spec, BenchJsonContext.Default.TrialSpec));
+        info.ArgumentList.Add(specFile);
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {host}");
         var stderr = process.StandardError.ReadToEndAsync();
@@ -43,10 +46,10 @@ public static class TrialProcess
     }
 
     /// <summary>The child's side: runs the trial and prints its result line.</summary>
-    public static int RunHere(string specJson, TextWriter stdout)
+    public static int RunHere(string specFile, TextWriter stdout)
     {
-        var spec = JsonSerializer.Deserialize(specJson, BenchJsonContext.Default.TrialSpec)
-                   ?? throw new ArgumentException("--trial: an empty trial specification");
+        var spec = JsonSerializer.Deserialize(File.ReadAllText(specFile), BenchJsonContext.Default.TrialSpec)
+                   ?? throw new ArgumentException($"--trial {specFile}: an empty trial specification");
         var result = spec.Kind == TrialKind.BareLoop ? BareLoop.Run(spec) : CoordinatorTrial.Run(spec);
         stdout.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, BenchJsonContext.Default.TrialResult).ReplaceLineEndings(" "));
         return ExitCodes.Ok;

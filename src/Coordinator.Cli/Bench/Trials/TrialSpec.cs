@@ -12,6 +12,7 @@ namespace Coordinator.Cli.Bench.Trials;
 /// <param name="Threads">Intra-op threads per worker (the bare loop: of its one thread).</param>
 /// <param name="Persistence">Coordinator only: what the run persists (see <see cref="PersistenceLevel"/>).</param>
 /// <param name="CountTraffic">Coordinator only: every message crosses a counting serializer (B3).</param>
+/// <param name="ReadJournal">Coordinator only: read the bytes sent per epoch and the parameter count back from the journal.</param>
 public sealed record TrialSpec(
     string Name,
     TrialKind Kind,
@@ -29,7 +30,8 @@ public sealed record TrialSpec(
     string Sync = "gradients",
     int SyncEvery = 8,
     PersistenceLevel Persistence = PersistenceLevel.Default,
-    bool CountTraffic = false);
+    bool CountTraffic = false,
+    bool ReadJournal = false);
 
 public enum TrialKind
 {
