@@ -53,8 +53,10 @@ public static class BenchCommand
         Directory.CreateDirectory(folder);
         void Log(string message) => stdout.WriteLine($"  {message}");
         var machine = BenchReport.DescribeMachine();
+        var loadAtStart = BenchReport.LoadAverage();
         stdout.WriteLine($"coordinator bench {arguments}".TrimEnd() + $" ({plan.Name} run)");
         stdout.WriteLine($"machine: {machine}");
+        stdout.WriteLine($"load average (1, 5, 15 min) at start: {loadAtStart}");
 
         var workload = plan.Workload;
         var workloads = new List<string>();
@@ -102,10 +104,13 @@ public static class BenchCommand
 
         // In the order of the issue; B3s and B3b-acc after the comparison they belong to.
         comparisons = comparisons.OrderBy(c => BenchPlan.AllIds.Where(c.Id.StartsWith).MaxBy(id => id.Length) is { } group ? BenchPlan.AllIds.ToList().IndexOf(group) : int.MaxValue).ToList();
-        var report = new BenchReport($"coordinator bench {arguments}".Trim(), machine, workloads, comparisons, trials, wall.Elapsed.TotalSeconds);
+        var report = new BenchReport($"coordinator bench {arguments}".Trim(), machine, loadAtStart, BenchReport.LoadAverage(), workloads, comparisons,
+            trials, TrialProcess.Failures.ToList(), wall.Elapsed.TotalSeconds);
+        stdout.WriteLine($"load average at end: {report.LoadAtEnd}");
         stdout.WriteLine();
         foreach (var line in report.TableLines()) stdout.WriteLine(line);
         foreach (var c in comparisons.Where(c => c.Note is not null)) stdout.WriteLine($"{c.Id}: {c.Note}");
+        foreach (var failure in report.FailedTrials) stdout.WriteLine($"a trial failed and was run again: {failure}");
         stdout.WriteLine($"wall time: {wall.Elapsed.TotalSeconds:0} s");
         return report;
     }

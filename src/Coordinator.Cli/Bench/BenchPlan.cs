@@ -9,7 +9,7 @@ public sealed record BenchPlan(
     public static readonly IReadOnlyList<string> AllIds = ["B1", "B2", "B2b", "B3", "B3b", "B4", "B5", "B6"];
 
     public static BenchPlan Full { get; } = new("full", new Workload([1024, 1024], 256, Epochs: 6, WarmupEpochs: 1, Shifted: true),
-        Rounds: 7, WarmupRound: true, LocalSgdRounds: 5, LocalSgdEpochs: 20, RecoveryRounds: 15, RecoveryEvents: 10_000,
+        Rounds: 5, WarmupRound: true, LocalSgdRounds: 5, LocalSgdEpochs: 20, RecoveryRounds: 15, RecoveryEvents: 10_000,
         MetricRounds: 9, MetricReports: 200_000);
 
     public static BenchPlan Quick { get; } = new("quick", new Workload([1024, 1024], 256, Epochs: 3, WarmupEpochs: 1, Shifted: true),

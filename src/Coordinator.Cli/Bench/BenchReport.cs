@@ -8,9 +8,22 @@ namespace Coordinator.Cli.Bench;
 
 /// <summary>A whole <c>coordinator bench</c> run: where it ran, on what, and every comparison.</summary>
 public sealed record BenchReport(
-    string Command, string Machine, IReadOnlyList<string> Workloads, IReadOnlyList<Comparison> Comparisons,
-    IReadOnlyList<TrialResult> Trials, double WallSeconds)
+    string Command, string Machine, string LoadAtStart, string LoadAtEnd, IReadOnlyList<string> Workloads,
+    IReadOnlyList<Comparison> Comparisons, IReadOnlyList<TrialResult> Trials, IReadOnlyList<string> FailedTrials, double WallSeconds)
 {
+    /// <summary>The 1, 5 and 15 minute load averages: what else the machine was running (other users, builds) shows here.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
     public IEnumerable<string> TableLines()
     {
         yield return "| id | comparison | A (median) | B (median) | statistic: median | spread (pairs) | goal | met |";

@@ -24,7 +24,7 @@ public static class LocalSgdBenchmark
             {
                 var spec = new TrialSpec($"digits, 2 workers, sync = {sync}, seed {seed}", TrialKind.Coordinator,
                     Path.Combine(folder, $"b3b-{round}-{sync}"), digitsPath, [128], 0.2, 16, 2, 1, epochs, seed, 0.05, 0.9, sync, 8, ReadJournal: true);
-                var result = TrialProcess.Run(spec, TimeSpan.FromMinutes(10));
+                var result = TrialProcess.Run(spec, TimeSpan.FromMinutes(10), log);
                 TrainingComparisons.TryDelete(spec.Folder);
                 trials.Add(result);
                 var bytes = result.BytesSentPerEpoch.Average();

@@ -19,7 +19,7 @@ public static class TrafficBenchmark
     {
         var spec = workload.Trial("coordinator, 4 workers x 1 thread, traffic counted", TrialKind.Coordinator, Path.Combine(folder, "b3"), dataPath,
             workers: Workers, threads: 1) with { Epochs = 1, CountTraffic = true, ReadJournal = true };
-        var result = TrialProcess.Run(spec, TimeSpan.FromMinutes(10));
+        var result = TrialProcess.Run(spec, TimeSpan.FromMinutes(10), log);
         TrainingComparisons.TryDelete(spec.Folder);
         trials.Add(result);
         var traffic = result.Traffic ?? throw new InvalidOperationException("the B3 trial returned no traffic counts");

@@ -29,7 +29,7 @@ public static class TrainingComparisons
             foreach (var name in order)
             {
                 var spec = specs[name] with { Folder = Path.Combine(folder, $"round{round + 1}-{Slug(name)}") };
-                var result = TrialProcess.Run(spec, TimeSpan.FromMinutes(10));
+                var result = TrialProcess.Run(spec, TimeSpan.FromMinutes(10), log);
                 TryDelete(spec.Folder);
                 log(string.Create(CultureInfo.InvariantCulture,
                     $"{(round < 0 ? "warm-up" : $"round {round + 1}/{rounds}")}: {name}: {result.MeanEpochSeconds(workload.WarmupEpochs):0.000} s/epoch " +

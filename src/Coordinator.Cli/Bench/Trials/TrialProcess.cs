@@ -11,7 +11,39 @@ public static class TrialProcess
 {
     public const string ResultPrefix = "bench-trial-result ";
 
-    public static TrialResult Run(TrialSpec spec, TimeSpan timeout)
+    /// <summary>Trials that failed and were run again: every one is in the report, with what it printed.</summary>
+    public static List<string> Failures { get; } = [];
+
+    /// <summary>Runs the trial; a trial that fails is recorded in <see cref="Failures"/> and run once more.</summary>
+    public static TrialResult Run(TrialSpec spec, TimeSpan timeout, Action<string> log)
+    {
+        try
+        {
+            return RunOnce(spec, timeout);
+        }
+        catch (InvalidOperationException e)
+        {
+            var firstLines = string.Join(" | ", e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(l => !l.StartsWith("frame #", StringComparison.Ordinal) && !l.StartsWith("at ", StringComparison.Ordinal)).Take(4));
+            Failures.Add(firstLines);
+            log($"FAILED, running it again: {firstLines}");
+            TryDelete(spec.Folder);
+            return RunOnce(spec, timeout);
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static TrialResult RunOnce(TrialSpec spec, TimeSpan timeout)
     {
         var (host, leading) = SelfCommand();
         var info = new ProcessStartInfo(host)
