@@ -13,7 +13,7 @@ public sealed record BenchPlan(
         MetricRounds: 9, MetricReports: 200_000);
 
     public static BenchPlan Quick { get; } = new("quick", new Workload([1024, 1024], 256, Epochs: 3, WarmupEpochs: 1, Shifted: true),
-        Rounds: 2, WarmupRound: false, LocalSgdRounds: 2, LocalSgdEpochs: 15, RecoveryRounds: 5, RecoveryEvents: 10_000,
+        Rounds: 2, WarmupRound: false, LocalSgdRounds: 2, LocalSgdEpochs: 10, RecoveryRounds: 5, RecoveryEvents: 10_000,
         MetricRounds: 3, MetricReports: 50_000);
 
     public static BenchPlan Tiny { get; } = new("tiny", new Workload([32], 32, Epochs: 2, WarmupEpochs: 1, Shifted: false),
