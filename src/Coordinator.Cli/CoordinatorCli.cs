@@ -14,6 +14,7 @@ public static class CoordinatorCli
             Bench.BenchCommand.Create(stdout),
             History.HistoryCommand.Create(stdout, stderr),
             History.RunsCommand.Create(stdout, stderr),
+            Node.NodeCommand.Create(stdout, stderr),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

@@ -138,8 +138,18 @@ public static class RunConfigReader
         var threads = f.Int("threads-per-worker", 0);
         if (threads < 0) throw new ConfigurationError(f.FieldPath("threads-per-worker"), Str(threads), "must be 0 (share the cores) or more");
         var snapshotEvery = AtLeast(f, "snapshot-every", 100, 1);
+        var minWorkers = AtLeast(f, "min-workers", workers, 1);
+        if (minWorkers > workers)
+            throw new ConfigurationError(f.FieldPath("min-workers"), Str(minWorkers), $"must not exceed training.workers ({workers})");
+        var maxWorkers = AtLeast(f, "max-workers", workers, 1);
+        if (maxWorkers < workers)
+            throw new ConfigurationError(f.FieldPath("max-workers"), Str(maxWorkers), $"must be at least training.workers ({workers})");
+        var maxRestarts = AtLeast(f, "max-restarts", 3, 0);
         f.RejectUnknown("training");
-        return new TrainingSettings(epochs, batch, workers, seed, sync, syncEvery, timeout, threads, snapshotEvery);
+        return new TrainingSettings(epochs, batch, workers, seed, sync, syncEvery, timeout, threads, snapshotEvery)
+        {
+            MinWorkers = minWorkers, MaxWorkers = maxWorkers, MaxRestarts = maxRestarts,
+        };
     }
 
     private static TimeSpan Duration(HoconFields f, string key, TimeSpan fallback)

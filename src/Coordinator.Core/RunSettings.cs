@@ -16,7 +16,17 @@ public sealed record TrainingSettings(
     int SyncEvery = 8,
     TimeSpan? EpochTimeout = null,
     int ThreadsPerWorker = 0,
-    int SnapshotEvery = 100);
+    int SnapshotEvery = 100)
+{
+    /// <summary>Fewest workers to train with (elastic membership): default <see cref="Workers"/>.</summary>
+    public int MinWorkers { get; init; } = Workers;
+
+    /// <summary>Most workers the run takes, joiners included: default <see cref="Workers"/>.</summary>
+    public int MaxWorkers { get; init; } = Workers;
+
+    /// <summary>Epoch restarts after lost workers before the run fails.</summary>
+    public int MaxRestarts { get; init; } = 3;
+}
 
 /// <summary>A whole run's settings apart from the callbacks.</summary>
 public sealed record RunSettings(DataSettings Data, ModelSettings Model, OptimizerSettings Optimizer, TrainingSettings Training)

@@ -73,8 +73,8 @@ public sealed class GradientSyncTests(ITestOutputHelper output) : TestKit(TestCo
     {
         var factory = new RecordingFactory(Factory(data));
         var folder = _temp.Combine(name);
-        var setup = new WorkerSetup(0, workers, data.Train.Count, data.Validation.Count, batchSize, Seed, Shuffle: true, SyncMode.Gradients, 8);
-        var settings = new SupervisorSettings(name, folder, workers, Epochs, setup.Plan().StepsPerEpoch, [], 0.05, "gradients", Seed, "sha",
+        var setup = new WorkerSetup(0, data.Train.Count, data.Validation.Count, batchSize, Seed, Shuffle: true, SyncMode.Gradients, 8);
+        var settings = new SupervisorSettings(name, folder, workers, Epochs, setup.Plan(workers).StepsPerEpoch, [], 0.05, "gradients", Seed, "sha",
             TimeSpan.FromSeconds(60));
         var observer = CreateTestProbe();
         var supervisor = Sys.ActorOf(TrainingSupervisor.Props(settings, observer), $"supervisor-{name}");
@@ -91,9 +91,9 @@ public sealed class GradientSyncTests(ITestOutputHelper output) : TestKit(TestCo
         Assert.Equal(Epochs, summary.EpochsRun);
         Assert.Empty(warnings); // in particular no "the replicas differ after synchronisation"
 
-        // The run is over: every worker's training thread is idle, so the replicas can be read here.
-        Assert.Equal(workers, factory.Made.Count);
-        var parameters = Enumerable.Range(0, workers).Select(w => Read(factory.Made[w])).ToList();
+        // The run is over: the workers stop and dispose their replicas, which records their parameters.
+        AwaitCondition(() => factory.Made.Count == workers, TimeSpan.FromSeconds(20));
+        var parameters = Enumerable.Range(0, workers).Select(w => factory.Made[w]).ToList();
 
         // final.weights (written by worker 0) holds exactly these parameters.
         var loaded = factory.Inner.CreateReplica(0);
@@ -137,12 +137,36 @@ public sealed class GradientSyncTests(ITestOutputHelper output) : TestKit(TestCo
     }
 
     /// <summary>Builds real replicas and keeps them, so the test can read their parameters after the run.</summary>
+    /// <summary>Builds the workers' replicas and keeps each one's last parameters (read on its own
+    /// thread as the worker disposes it when the run ends).</summary>
     private sealed class RecordingFactory(TorchReplicaFactory inner) : IReplicaFactory
     {
         public TorchReplicaFactory Inner => inner;
 
-        public ConcurrentDictionary<int, TorchReplica> Made { get; } = new();
+        public ConcurrentDictionary<int, float[]> Made { get; } = new();
 
-        public IReplica Create(int worker) => Made[worker] = inner.CreateReplica(worker);
+        public IReplica Create(int worker) => new Recorded(inner.CreateReplica(worker), p => Made[worker] = p);
+
+        private sealed class Recorded(TorchReplica replica, Action<float[]> keep) : IReplica
+        {
+            public int ParameterCount => replica.ParameterCount;
+            public BatchResult ComputeGradients(ReadOnlySpan<int> trainIndices) => replica.ComputeGradients(trainIndices);
+            public void ReadGradients(Span<float> destination) => replica.ReadGradients(destination);
+            public void ApplyGradients(ReadOnlySpan<float> gradient, double learningRate) => replica.ApplyGradients(gradient, learningRate);
+            public void Step(double learningRate) => replica.Step(learningRate);
+            public void ReadParameters(Span<float> destination) => replica.ReadParameters(destination);
+            public void WriteParameters(ReadOnlySpan<float> source) => replica.WriteParameters(source);
+            public BatchResult Evaluate(ReadOnlySpan<int> indices, bool validation) => replica.Evaluate(indices, validation);
+            public void SaveWeights(Stream destination) => replica.SaveWeights(destination);
+            public void LoadWeights(Stream source) => replica.LoadWeights(source);
+            public void SaveTrainingState(Stream destination) => replica.SaveTrainingState(destination);
+            public void LoadTrainingState(Stream source) => replica.LoadTrainingState(source);
+
+            public void Dispose()
+            {
+                keep(Read(replica));
+                replica.Dispose();
+            }
+        }
     }
 }

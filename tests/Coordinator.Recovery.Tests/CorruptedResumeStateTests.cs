@@ -1,3 +1,4 @@
+using Coordinator.Actors.TestSupport;
 using Coordinator.Recovery.Tests.TestSupport;
 using Xunit.Abstractions;
 using static Coordinator.Actors.Events.RunEvents;

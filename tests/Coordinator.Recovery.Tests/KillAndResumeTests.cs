@@ -1,3 +1,4 @@
+using Coordinator.Actors.TestSupport;
 using Coordinator.Core.Storage;
 using Coordinator.Recovery.Tests.TestSupport;
 using Coordinator.Reporting;

@@ -1,3 +1,4 @@
+using Coordinator.Actors.TestSupport;
 using System.Diagnostics;
 using Coordinator.Core.Reporting;
 using Coordinator.Core.Storage;

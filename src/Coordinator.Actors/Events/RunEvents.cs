@@ -62,6 +62,20 @@ public static class RunEvents
     /// </summary>
     public sealed record RunRewound(int ToEpoch, string Reason) : IRunEvent;
 
+    /// <summary>A worker became a member of the run; it takes part from <see cref="Epoch"/> on, starting
+    /// from the state every other member has (joining does not use up the restart budget).</summary>
+    public sealed record WorkerJoined(string Worker, int Epoch, int Workers) : IRunEvent;
+
+    /// <summary>A member was lost (its node or process died, or it stopped) during <see cref="Epoch"/>.</summary>
+    public sealed record WorkerLost(string Worker, int Epoch, string Reason, int Workers) : IRunEvent;
+
+    /// <summary>
+    /// <see cref="Epoch"/> is trained again from the state after the epoch before it, by the
+    /// <see cref="Workers"/> remaining members with the shards re-split among them; this is restart
+    /// number <see cref="Restart"/> of at most <see cref="MaxRestarts"/>.
+    /// </summary>
+    public sealed record EpochRestarted(int Epoch, int Workers, int Restart, int MaxRestarts) : IRunEvent;
+
     /// <summary>A file the run wrote: where, its SHA-256 and size.</summary>
     public sealed record StoredFile(string Path, string Sha256, long Bytes);
 }

@@ -1,37 +1,41 @@
 namespace Coordinator.Actors.Protocol;
 
-/// <summary>What workers tell the supervisor.</summary>
+/// <summary>What workers tell the supervisor. <c>Worker</c> is the worker's rank in the epoch it reports on.</summary>
 public static class WorkerReports
 {
-    /// <summary>The worker's replica is built and it is ready for its first epoch.</summary>
-    public sealed record WorkerReady(int Worker, int ParameterCount) : ICoordinatorMessage;
+    /// <summary>The worker's replica is built; it asks to take part in the run (again, after a supervisor
+    /// hand-over). <see cref="Name"/> identifies it in events and messages.</summary>
+    public sealed record RegisterWorker(string Name, int ParameterCount) : ICoordinatorMessage;
 
     /// <summary>One training step done: the loss summed over the worker's samples of that step.</summary>
-    public sealed record BatchTrained(int Worker, int Epoch, int Step, double LossSum, int Count) : ICoordinatorMessage;
+    public sealed record BatchTrained(int Worker, int Epoch, int Step, double LossSum, int Count, long Version) : ICoordinatorMessage;
 
     /// <summary>
     /// The worker's share of an epoch: sums and counts for the training steps it ran and for its
     /// validation share, the bytes it sent to synchronise in this epoch, and a hash of its parameters (replicas
-    /// that are meant to be identical must report the same hash).
+    /// that are meant to be identical must report the same hash). <see cref="Version"/> is the attempt's.
     /// </summary>
     public sealed record EpochTrained(
         int Worker, int Epoch, int Steps,
         double LossSum, int Correct, int Count,
         double ValLossSum, int ValCorrect, int ValCount,
-        long BytesSent, string ParameterHash) : ICoordinatorMessage;
+        long BytesSent, string ParameterHash, long Version) : ICoordinatorMessage;
 
-    public sealed record CheckpointWritten(long RequestId, int Worker, string Path, string Sha256, long Bytes) : ICoordinatorMessage;
+    /// <summary>The worker let go of the attempt <see cref="Version"/> of <see cref="Epoch"/>.</summary>
+    public sealed record EpochAborted(int Epoch, long Version) : ICoordinatorMessage;
 
-    public sealed record TrainingStateWritten(long RequestId, int Worker, string Path, string Sha256, long Bytes) : ICoordinatorMessage;
+    public sealed record WeightsCaptured(long RequestId, byte[] Weights) : ICoordinatorMessage;
 
-    public sealed record TrainingStateLoaded(long RequestId, int Worker, string ParameterHash) : ICoordinatorMessage;
+    public sealed record TrainingStateCaptured(long RequestId, byte[] State) : ICoordinatorMessage;
 
-    public sealed record WeightsLoaded(long RequestId, int Worker, string ParameterHash) : ICoordinatorMessage;
+    public sealed record TrainingStateLoaded(long RequestId, string ParameterHash) : ICoordinatorMessage;
+
+    public sealed record WeightsLoaded(long RequestId, string ParameterHash) : ICoordinatorMessage;
 
     public sealed record Evaluated(
-        long RequestId, int Worker, double LossSum, int Correct, int Count,
+        long RequestId, double LossSum, int Correct, int Count,
         double ValLossSum, int ValCorrect, int ValCount) : ICoordinatorMessage;
 
     /// <summary>The worker cannot go on (its replica or training thread failed).</summary>
-    public sealed record WorkerFailed(int Worker, string Reason) : ICoordinatorMessage;
+    public sealed record WorkerFailed(string Name, string Reason) : ICoordinatorMessage;
 }

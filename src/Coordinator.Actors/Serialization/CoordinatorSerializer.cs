@@ -19,6 +19,7 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
 {
     public const int Id = 1701;
     private const string RingChunkManifest = "ring-chunk.v1";
+    private const string StartEpochManifest = "start-epoch.v2";
     private const int ChunkHeaderBytes = 16;
 
     private static readonly CoordinatorJsonContext Json = CoordinatorJsonContext.Default;
@@ -26,24 +27,30 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
     // Manifest per type; ".vN" is the schema version, so older versions can be read after a change.
     private static readonly (Type Type, string Manifest, JsonTypeInfo Info)[] Table =
     [
-        (typeof(WorkerCommands.StartEpoch), "start-epoch.v1", Json.StartEpoch),
-        (typeof(WorkerCommands.StopEpoch), "stop-epoch.v1", Json.StopEpoch),
-        (typeof(WorkerCommands.WriteCheckpoint), "write-checkpoint.v1", Json.WriteCheckpoint),
-        (typeof(WorkerCommands.LoadWeights), "load-weights.v1", Json.LoadWeights),
-        (typeof(WorkerCommands.Evaluate), "evaluate.v1", Json.Evaluate),
-        (typeof(WorkerCommands.WriteTrainingState), "write-training-state.v1", Json.WriteTrainingState),
-        (typeof(WorkerCommands.LoadTrainingState), "load-training-state.v1", Json.LoadTrainingState),
-        (typeof(WorkerReports.TrainingStateWritten), "training-state-written.v1", Json.TrainingStateWritten),
-        (typeof(WorkerReports.TrainingStateLoaded), "training-state-loaded.v1", Json.TrainingStateLoaded),
+        (typeof(NodeMessages.RequestAssignment), "request-assignment.v1", Json.RequestAssignment),
+        (typeof(NodeMessages.Assignment), "assignment.v1", Json.Assignment),
+        (typeof(WorkerCommands.Registered), "registered.v1", Json.Registered),
+        (typeof(WorkerCommands.RegistrationRefused), "registration-refused.v1", Json.RegistrationRefused),
+        (typeof(WorkerCommands.StopEpoch), "stop-epoch.v2", Json.StopEpoch),
+        (typeof(WorkerCommands.AbortEpoch), "abort-epoch.v1", Json.AbortEpoch),
+        (typeof(WorkerCommands.CaptureWeights), "capture-weights.v1", Json.CaptureWeights),
+        (typeof(WorkerCommands.CaptureTrainingState), "capture-training-state.v1", Json.CaptureTrainingState),
+        (typeof(WorkerCommands.LoadWeights), "load-weights.v2", Json.LoadWeights),
+        (typeof(WorkerCommands.LoadTrainingState), "load-training-state.v2", Json.LoadTrainingState),
+        (typeof(WorkerCommands.Evaluate), "evaluate.v2", Json.Evaluate),
+        (typeof(WorkerCommands.RunEnded), "run-ended.v1", Json.RunEnded),
+        (typeof(WorkerReports.RegisterWorker), "register-worker.v1", Json.RegisterWorker),
+        (typeof(WorkerReports.EpochAborted), "epoch-aborted.v1", Json.EpochAborted),
+        (typeof(WorkerReports.WeightsCaptured), "weights-captured.v1", Json.WeightsCaptured),
+        (typeof(WorkerReports.TrainingStateCaptured), "training-state-captured.v1", Json.TrainingStateCaptured),
+        (typeof(WorkerReports.TrainingStateLoaded), "training-state-loaded.v2", Json.TrainingStateLoaded),
         (typeof(BestWeightsSaved), "best-weights-saved.v1", Json.BestWeightsSaved),
         (typeof(State.RunState), "run-state-snapshot.v1", Json.RunState),
-        (typeof(WorkerReports.WorkerReady), "worker-ready.v1", Json.WorkerReady),
-        (typeof(WorkerReports.BatchTrained), "batch-trained.v1", Json.BatchTrained),
-        (typeof(WorkerReports.EpochTrained), "epoch-trained.v1", Json.EpochTrained),
-        (typeof(WorkerReports.CheckpointWritten), "checkpoint-written.v1", Json.CheckpointWritten),
-        (typeof(WorkerReports.WeightsLoaded), "weights-loaded.v1", Json.WeightsLoaded),
-        (typeof(WorkerReports.Evaluated), "evaluated.v1", Json.Evaluated),
-        (typeof(WorkerReports.WorkerFailed), "worker-failed.v1", Json.WorkerFailed),
+        (typeof(WorkerReports.BatchTrained), "batch-trained.v2", Json.BatchTrained),
+        (typeof(WorkerReports.EpochTrained), "epoch-trained.v2", Json.EpochTrained),
+        (typeof(WorkerReports.WeightsLoaded), "weights-loaded.v2", Json.WeightsLoaded),
+        (typeof(WorkerReports.Evaluated), "evaluated.v2", Json.Evaluated),
+        (typeof(WorkerReports.WorkerFailed), "worker-failed.v2", Json.WorkerFailed),
         (typeof(RunProgress.EpochBegan), "progress-epoch-began.v1", Json.EpochBegan),
         (typeof(RunProgress.BatchProgress), "progress-batch.v1", Json.BatchProgress),
         (typeof(RunProgress.EpochSummarized), "progress-epoch-summarized.v1", Json.EpochSummarized),
@@ -65,6 +72,9 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(RunResumed), "run-resumed.v1", Json.RunResumed),
         (typeof(CheckpointCorrupted), "checkpoint-corrupted.v1", Json.CheckpointCorrupted),
         (typeof(RunRewound), "run-rewound.v1", Json.RunRewound),
+        (typeof(WorkerJoined), "worker-joined.v1", Json.WorkerJoined),
+        (typeof(WorkerLost), "worker-lost.v1", Json.WorkerLost),
+        (typeof(EpochRestarted), "epoch-restarted.v1", Json.EpochRestarted),
     ];
 
     private static readonly Dictionary<Type, (string Manifest, JsonTypeInfo Info)> ByType =
@@ -78,6 +88,7 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
     public override string Manifest(object o) => o switch
     {
         AllreduceMessages.RingChunk => RingChunkManifest,
+        WorkerCommands.StartEpoch => StartEpochManifest,
         _ when ByType.TryGetValue(o.GetType(), out var entry) => entry.Manifest,
         _ => throw new ArgumentException($"{nameof(CoordinatorSerializer)} cannot serialize {o.GetType().FullName}"),
     };
@@ -85,6 +96,7 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
     public override byte[] ToBinary(object obj) => obj switch
     {
         AllreduceMessages.RingChunk chunk => ChunkToBytes(chunk),
+        WorkerCommands.StartEpoch start => JsonSerializer.SerializeToUtf8Bytes(StartEpochWire.From(start), Json.StartEpochWire),
         _ when ByType.TryGetValue(obj.GetType(), out var entry) => JsonSerializer.SerializeToUtf8Bytes(obj, entry.Info),
         _ => throw new ArgumentException($"{nameof(CoordinatorSerializer)} cannot serialize {obj.GetType().FullName}"),
     };
@@ -99,6 +111,9 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
     public override object FromBinary(byte[] bytes, string manifest)
     {
         if (manifest == RingChunkManifest) return ChunkFromBytes(bytes);
+        if (manifest == StartEpochManifest)
+            return (JsonSerializer.Deserialize(bytes, Json.StartEpochWire)
+                    ?? throw new SerializationException($"{manifest}: the payload was null")).To(system);
         if (Upcasters.TryGetValue(manifest, out var upcast)) return upcast(bytes);
         if (ByManifest.TryGetValue(manifest, out var info))
             return JsonSerializer.Deserialize(bytes, info)

@@ -40,6 +40,13 @@ public sealed record RunState : Protocol.ICoordinatorMessage
     public ImmutableList<RunResumed> Resumes { get; init; } = [];
     public ImmutableList<CheckpointCorrupted> Corruptions { get; init; } = [];
 
+    /// <summary>Epoch restarts after lost workers so far (the restart budget's use).</summary>
+    public int Restarts { get; init; }
+
+    /// <summary>Membership changes: every join, loss and restart, in order (the whole history only; not in snapshots).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ImmutableList<IRunEvent> MembershipChanges { get; init; } = [];
+
     /// <summary>The newest resume state, if any: where a new process continues from.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public ResumeStateSaved? LatestResumeState => ResumeStates.Count == 0 ? null : ResumeStates[^1];
@@ -77,6 +84,9 @@ public sealed record RunState : Protocol.ICoordinatorMessage
         // A resumed run may have failed before (a journal fault): going on clears that.
         RunResumed r => this with { Resumes = Resumes.Add(r), Failed = null },
         CheckpointCorrupted c => this with { Corruptions = Corruptions.Add(c) },
+        WorkerJoined j => KeepEpochs is null ? this with { MembershipChanges = MembershipChanges.Add(j) } : this,
+        WorkerLost l => KeepEpochs is null ? this with { MembershipChanges = MembershipChanges.Add(l) } : this,
+        EpochRestarted r => this with { Restarts = r.Restart, MembershipChanges = KeepEpochs is null ? MembershipChanges.Add(r) : MembershipChanges },
         RunRewound r => this with
         {
             EpochsRun = EpochsRun - Epochs.Count(e => e.Epoch > r.ToEpoch),

@@ -22,6 +22,25 @@ public sealed record SupervisorSettings(
     int SnapshotEvery = 100,
     int KeepResumeStates = 2)
 {
+    /// <summary>Fewest workers the run trains with: it starts once this many have registered, and fails when
+    /// losses leave fewer. Default: <see cref="Workers"/>.</summary>
+    public int MinWorkers { get; init; } = Workers;
+
+    /// <summary>Most workers the run takes (members and joiners). Default: <see cref="Workers"/>.</summary>
+    public int MaxWorkers { get; init; } = Workers;
+
+    /// <summary>How many times an epoch may be restarted after lost workers before the run fails.</summary>
+    public int MaxRestarts { get; init; }
+
+    /// <summary>Training samples and per-worker batch size: with them, the steps per epoch follow the
+    /// number of members; without them (0), <see cref="StepsPerEpoch"/> is used as given.</summary>
+    public int TrainSamples { get; init; }
+
+    public int BatchSize { get; init; }
+
+    public int StepsFor(int workers) =>
+        TrainSamples > 0 && BatchSize > 0 ? (TrainSamples + BatchSize * workers - 1) / (BatchSize * workers) : StepsPerEpoch;
+
     public string PersistenceId => $"run-{RunId}";
 
     /// <summary>Where ModelCheckpoint's relative file names go.</summary>

@@ -13,61 +13,75 @@ namespace Coordinator.Actors.Workers;
 /// stop]: the sum divided by the total batch is the big-batch gradient, and every replica applies
 /// the same one. With parameter sync (local SGD) the workers step alone and average parameters
 /// every <c>sync-every</c> steps and at the epoch end. The stop flag rides along in every
-/// synchronisation, so all workers stop after the same step.
+/// synchronisation, so all workers stop after the same step. The worker's rank and the number of
+/// workers come with each epoch, so the shards are re-split when membership changes.
 /// </summary>
 internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduce allreduce)
 {
-    private readonly ShardPlan _plan = setup.Plan();
-    private readonly int[] _validation = ShardPlan.Slice(setup.ValidationCount, setup.Worker, setup.Workers);
-    private readonly int[] _train = ShardPlan.Slice(setup.TrainCount, setup.Worker, setup.Workers);
+    private IReplica replica = replica;
+
+    /// <summary>The replica trained; replaced (on the training thread) when the run starts over from the seed.</summary>
+    public IReplica Replica
+    {
+        get => replica;
+        set => replica = value;
+    }
 
     /// <summary>Bytes this worker has sent to its ring successor so far (set by the actor after each exchange).</summary>
     public long BytesSent { get; set; }
 
-    public int Steps => _plan.StepsPerEpoch;
+    /// <summary>One attempt of one epoch, as member <paramref name="rank"/> of <paramref name="workers"/>.</summary>
+    public sealed record Assignment(int Epoch, double LearningRate, int Rank, int Workers, long Version);
 
-    public WorkerReports.EpochTrained Run(int epoch, double learningRate, Func<bool> stopRequested, Action<WorkerReports.BatchTrained> onBatch)
+    public WorkerReports.EpochTrained Run(Assignment a, Func<bool> stopRequested, Func<bool> abandoned, Action<WorkerReports.BatchTrained> onBatch)
     {
-        var order = _plan.EpochOrder(epoch);
+        var plan = setup.Plan(a.Workers);
+        var order = plan.EpochOrder(a.Epoch);
         var bytesBefore = BytesSent;
         double lossSum = 0;
         int correct = 0, count = 0, steps = 0;
         var synced = true;
-        for (var step = 0; step < _plan.StepsPerEpoch; step++)
+        for (var step = 0; step < plan.StepsPerEpoch; step++)
         {
-            var batch = _plan.Batch(order, step, setup.Worker);
+            if (abandoned()) throw new OperationCanceledException("the epoch was abandoned");
+            var batch = plan.Batch(order, step, a.Rank);
             var result = replica.ComputeGradients(batch);
-            onBatch(new WorkerReports.BatchTrained(setup.Worker, epoch, step, result.LossSum, result.Count));
+            onBatch(new WorkerReports.BatchTrained(a.Rank, a.Epoch, step, result.LossSum, result.Count, a.Version));
             (lossSum, correct, count, steps) = (lossSum + result.LossSum, correct + result.Correct, count + result.Count, steps + 1);
 
             bool stop;
             if (setup.Sync == SyncMode.Gradients)
-                stop = AverageGradients(Round(epoch, step), result.Count, learningRate, stopRequested());
+                stop = AverageGradients(Round(a.Version, step), result.Count, a.LearningRate, stopRequested());
             else
             {
-                replica.Step(learningRate);
+                replica.Step(a.LearningRate);
                 synced = (step + 1) % setup.SyncEvery == 0;
-                stop = synced && AverageParameters(Round(epoch, step), stopRequested());
+                stop = synced && AverageParameters(Round(a.Version, step), a.Workers, stopRequested());
             }
             if (stop) break;
         }
-        if (!synced) AverageParameters(Round(epoch, _plan.StepsPerEpoch), stop: false);
+        if (!synced) AverageParameters(Round(a.Version, plan.StepsPerEpoch), a.Workers, stop: false);
 
-        var validation = replica.Evaluate(_validation, validation: true);
-        return new WorkerReports.EpochTrained(setup.Worker, epoch, steps, lossSum, correct, count,
-            validation.LossSum, validation.Correct, validation.Count, BytesSent - bytesBefore, ParameterHash());
+        var validation = replica.Evaluate(ShardPlan.Slice(setup.ValidationCount, a.Rank, a.Workers), validation: true);
+        return new WorkerReports.EpochTrained(a.Rank, a.Epoch, steps, lossSum, correct, count,
+            validation.LossSum, validation.Correct, validation.Count, BytesSent - bytesBefore, ParameterHash(), a.Version);
     }
 
-    public WorkerReports.Evaluated Evaluate(long requestId)
+    public WorkerReports.Evaluated Evaluate(long requestId, int rank, int workers)
     {
-        var train = replica.Evaluate(_train, validation: false);
-        var validation = replica.Evaluate(_validation, validation: true);
-        return new WorkerReports.Evaluated(requestId, setup.Worker, train.LossSum, train.Correct, train.Count,
+        var train = replica.Evaluate(ShardPlan.Slice(setup.TrainCount, rank, workers), validation: false);
+        var validation = replica.Evaluate(ShardPlan.Slice(setup.ValidationCount, rank, workers), validation: true);
+        return new WorkerReports.Evaluated(requestId, train.LossSum, train.Correct, train.Count,
             validation.LossSum, validation.Correct, validation.Count);
     }
 
-    // Rounds are numbered by (epoch, step) so that every worker uses the same number for the same exchange.
-    private static long Round(int epoch, int step) => epoch * 1_000_000L + step;
+    // Rounds are numbered by (attempt, step), so every member uses the same number for the same
+    // exchange and chunks of an abandoned attempt are recognised as stale.
+    public const long StepsPerAttempt = 1_000_000;
+
+    private static long Round(long version, int step) => version * StepsPerAttempt + step;
+
+    public static long AttemptOf(long round) => round / StepsPerAttempt;
 
     private bool AverageGradients(long round, int batch, double learningRate, bool stop)
     {
@@ -85,14 +99,14 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
         return sum[n + 1] > 0;
     }
 
-    private bool AverageParameters(long round, bool stop)
+    private bool AverageParameters(long round, int workers, bool stop)
     {
         var n = replica.ParameterCount;
         var vector = new float[n + 1];
         replica.ReadParameters(vector.AsSpan(0, n));
         vector[n] = stop ? 1 : 0;
         var sum = allreduce.Sum(round, vector);
-        for (var i = 0; i < n; i++) sum[i] /= setup.Workers;
+        for (var i = 0; i < n; i++) sum[i] /= workers;
         replica.WriteParameters(sum.AsSpan(0, n));
         return sum[n] > 0;
     }

@@ -27,7 +27,9 @@ internal sealed class TrainingThread : IDisposable
     {
         try
         {
-            foreach (var work in _work.GetConsumingEnumerable(_cancel.Token)) work();
+            // Drains what was posted before Dispose (the replica's own disposal comes last);
+            // cancelling only interrupts blocking waits inside the work.
+            foreach (var work in _work.GetConsumingEnumerable()) work();
         }
         catch (OperationCanceledException)
         {

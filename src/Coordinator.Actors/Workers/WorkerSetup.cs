@@ -3,16 +3,23 @@ using Coordinator.Core.Model;
 
 namespace Coordinator.Actors.Workers;
 
-/// <summary>What every worker of a run knows: its place in the ring and how the data is cut.</summary>
-/// <param name="Worker">0-based index; worker i sends allreduce chunks to worker i + 1 (mod N).</param>
+/// <summary>What a worker knows before it joins a run: how the data is cut and synchronised. Its rank
+/// and the ring come with each epoch (membership can change between epochs).</summary>
+/// <param name="Index">This process's index for the worker: names it and seeds its replica's dropout generator.</param>
 /// <param name="TrainCount">Samples in the training set (all workers hold the same split).</param>
 /// <param name="ValidationCount">Samples in the validation set.</param>
 public sealed record WorkerSetup(
-    int Worker, int Workers, int TrainCount, int ValidationCount, int BatchSize, long Seed, bool Shuffle,
+    int Index, int TrainCount, int ValidationCount, int BatchSize, long Seed, bool Shuffle,
     SyncMode Sync, int SyncEvery)
 {
-    public ShardPlan Plan() => new(TrainCount, BatchSize, Workers, Seed, Shuffle);
+    /// <summary>How often a worker asks the supervisor again to register (not yet answered, refused, or after a hand-over).</summary>
+    public TimeSpan RegisterRetry { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Actor name of worker <paramref name="index"/>; the ring is found by these names.</summary>
+    /// <summary>The name the worker registers under; unique within the run (a node prefixes its address).</summary>
+    public string Name { get; init; } = ActorName(Index);
+
+    public ShardPlan Plan(int workers) => new(TrainCount, BatchSize, workers, Seed, Shuffle);
+
+    /// <summary>Actor name of local worker <paramref name="index"/>.</summary>
     public static string ActorName(int index) => $"worker-{index}";
 }

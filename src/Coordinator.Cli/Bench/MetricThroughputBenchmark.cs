@@ -64,7 +64,7 @@ public static class MetricThroughputBenchmark
             }
             return Comparison.Ratio("B4", $"batch reports/s handled: the supervisor with all 6 callbacks vs a no-op actor ({Workers} scripted workers, {Workers * steps} reports)",
                 "supervisor", "no-op actor", supervised, noOp, "reports/s", Goal.AtLeast(0.25),
-                "written against the worker protocol of this branch (WorkerReady, StartEpoch, BatchTrained): see Bench/Actors/ScriptedWorker.cs");
+                "scripted workers speak the registration protocol (RegisterWorker, StartEpoch with rank and ring, versioned BatchTrained): Bench/Actors/ScriptedWorker.cs");
         }
         finally
         {

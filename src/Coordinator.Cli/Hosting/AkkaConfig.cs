@@ -5,12 +5,16 @@ namespace Coordinator.Cli.Hosting;
 
 /// <summary>
 /// Composes a process's Akka configuration, most specific first: overrides from C# (the
-/// journal's connection string), the run configuration's own <c>akka { }</c> section,
-/// <c>hocon/coordinator.conf</c>, then Akka.Persistence.Sql's defaults.
+/// journal's connection string), the run configuration's own <c>akka { }</c> section (single
+/// machine) or the cluster settings (a node), <c>hocon/coordinator.conf</c>, then
+/// Akka.Persistence.Sql's defaults.
 /// </summary>
 public static class AkkaConfig
 {
     public static string HoconFile => Path.Combine(AppContext.BaseDirectory, "hocon", "coordinator.conf");
+
+    /// <summary>A cluster node's settings (PostgreSQL journal, cluster provider, remoting).</summary>
+    public static string ClusterHoconFile => Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf");
 
     public static Config ForSqlite(string journalFile, string? runOverrides)
     {
@@ -26,5 +30,22 @@ public static class AkkaConfig
             .WithFallback(SqlPersistence.DefaultConfiguration);
     }
 
-    private static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"");
+    /// <summary>
+    /// The PostgreSQL counterpart of <see cref="ForSqlite"/>: the journal and snapshot store in the
+    /// database <paramref name="connectionString"/> names, over <paramref name="cluster"/> (default: the
+    /// shipped hocon/cluster.conf, which selects the PostgreSQL.15 provider).
+    /// </summary>
+    public static Config ForPostgreSql(string connectionString, Config? cluster = null)
+    {
+        var overrides = ConfigurationFactory.ParseString($"""
+            akka.persistence.journal.sql.connection-string = "{Escape(connectionString)}"
+            akka.persistence.snapshot-store.sql.connection-string = "{Escape(connectionString)}"
+            """);
+        return overrides
+            .WithFallback(cluster ?? ConfigurationFactory.ParseString(File.ReadAllText(ClusterHoconFile)))
+            .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(HoconFile)))
+            .WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    public static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"");
 }

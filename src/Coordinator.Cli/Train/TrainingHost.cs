@@ -71,11 +71,9 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
 
         var threads = settings.ThreadsPerWorker(Environment.ProcessorCount);
         var factory = new TorchReplicaFactory(split, settings.Model, settings.Optimizer, training.Seed, threads);
-        var setup = new WorkerSetup(0, training.Workers, split.Train.Count, split.Validation.Count, training.BatchSize,
+        var setup = new WorkerSetup(0, split.Train.Count, split.Validation.Count, training.BatchSize,
             training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery);
-        var supervisorSettings = new SupervisorSettings(runId, folder, training.Workers, training.Epochs, setup.Plan().StepsPerEpoch,
-            prepared.Config.Callbacks, settings.Optimizer.LearningRate, training.Sync.ToString().ToLowerInvariant(), training.Seed,
-            prepared.Config.Sha256, training.EpochTimeout ?? TimeSpan.FromMinutes(5), training.SnapshotEvery);
+        var supervisorSettings = SupervisorSettingsFor(runId, folder, prepared);
 
         progress.Message($"{(options.Resume is null ? "run" : "resuming run")} {runId}: {training.Workers} worker(s) x {threads} thread(s), sync = {supervisorSettings.Sync}, " +
                          $"{split.Train.Count} training / {split.Validation.Count} validation samples, folder {folder}");
@@ -98,25 +96,24 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
 
         var summary = (outcome.Summary ?? Failed(runId, supervisorSettings, "the supervisor stopped without finishing the run (see the log above)"))
             with { WallSeconds = wall.Elapsed.TotalSeconds };
-        WriteOutputs(folder, summary, outcome.Epochs);
+        RunOutputs.Write(folder, summary, outcome.Epochs, progress.Message);
         progress.Finished(summary, folder, summary.FinalModel is { } model ? Path.Combine(folder, model) : null);
         return summary.Status == RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
     }
 
-    private void WriteOutputs(string folder, RunSummary summary, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Logs)> epochs)
+    /// <summary>The supervisor's settings for a prepared run (also used by cluster nodes).</summary>
+    public static SupervisorSettings SupervisorSettingsFor(string runId, string folder, PreparedRun prepared)
     {
-        SummaryJson.Write(summary, folder);
-        if (epochs.Count == 0) return;
-        HistoryCsv.Write(epochs, folder);
-        TrainingPlot.Write(summary, folder);
-        try
+        var (settings, split) = (prepared.Settings, prepared.Data);
+        var training = settings.Training;
+        return new SupervisorSettings(runId, folder, training.Workers, training.Epochs,
+            new ShardPlan(split.Train.Count, training.BatchSize, training.Workers, training.Seed, settings.Data.Shuffle).StepsPerEpoch,
+            prepared.Config.Callbacks, settings.Optimizer.LearningRate, training.Sync.ToString().ToLowerInvariant(), training.Seed,
+            prepared.Config.Sha256, training.EpochTimeout ?? TimeSpan.FromMinutes(5), training.SnapshotEvery)
         {
-            TensorBoardLog.Write(folder, epochs);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            progress.Message($"warning: could not write TensorBoard events: {e.Message}");
-        }
+            MinWorkers = training.MinWorkers, MaxWorkers = training.MaxWorkers, MaxRestarts = training.MaxRestarts,
+            TrainSamples = split.Train.Count, BatchSize = training.BatchSize,
+        };
     }
 
     private static RunSummary Failed(string runId, SupervisorSettings settings, string error) =>

@@ -1,3 +1,4 @@
+using Coordinator.Actors.TestSupport;
 using Coordinator.Core.Reporting;
 using Coordinator.Core.Storage;
 using Coordinator.Reporting;

@@ -5,9 +5,10 @@ using Coordinator.Actors.Protocol;
 namespace Coordinator.Cli.Bench.Actors;
 
 /// <summary>
-/// A worker without a model for B4: it joins the supervisor as a worker does and, when an epoch
-/// starts (or when told to <see cref="Blast"/> at another actor), sends its batch reports for
-/// every step as fast as it can. The only part of the bench that speaks the worker protocol.
+/// A worker without a model for B4: it registers with the supervisor as a worker does and, when an
+/// epoch starts (or when told to <see cref="Blast"/> at another actor), sends its batch reports for
+/// every step as fast as it can, as the rank the epoch gave it. The only part of the bench that
+/// speaks the worker protocol.
 /// </summary>
 public sealed class ScriptedWorker : ReceiveActor
 {
@@ -17,8 +18,8 @@ public sealed class ScriptedWorker : ReceiveActor
     public ScriptedWorker(int worker, int steps, IActorRef supervisor, BlastClock clock)
     {
         (_worker, _supervisor) = (worker, supervisor);
-        Receive<WorkerCommands.StartEpoch>(start => Send(supervisor, worker, start.Epoch, steps, clock));
-        Receive<Blast>(blast => Send(blast.Target, worker, 0, steps, clock));
+        Receive<WorkerCommands.StartEpoch>(start => Send(supervisor, start.Rank, start.Epoch, start.Version, steps, clock));
+        Receive<Blast>(blast => Send(blast.Target, worker, 0, 0, steps, clock));
         Receive<object>(_ => { }); // anything else a supervisor may ask is not part of the measurement
     }
 
@@ -26,12 +27,12 @@ public sealed class ScriptedWorker : ReceiveActor
         Akka.Actor.Props.Create(() => new ScriptedWorker(worker, steps, supervisor, clock));
 
     // Ready at once: a model of 1,000 parameters (the supervisor only records the number).
-    protected override void PreStart() => _supervisor.Tell(new WorkerReports.WorkerReady(_worker, 1_000));
+    protected override void PreStart() => _supervisor.Tell(new WorkerReports.RegisterWorker($"scripted-{_worker}", 1_000));
 
-    private static void Send(IActorRef target, int worker, int epoch, int steps, BlastClock clock)
+    private static void Send(IActorRef target, int rank, int epoch, long version, int steps, BlastClock clock)
     {
         clock.Start();
-        for (var step = 0; step < steps; step++) target.Tell(new WorkerReports.BatchTrained(worker, epoch, step, 8.0, 16));
+        for (var step = 0; step < steps; step++) target.Tell(new WorkerReports.BatchTrained(rank, epoch, step, 8.0, 16, version));
     }
 
     /// <summary>Send one epoch's reports to <see cref="Target"/> instead of the supervisor.</summary>

@@ -32,10 +32,12 @@ public sealed class CountingSerializer(ExtendedActorSystem system) : SerializerW
 
 /// <summary>
 /// Bytes in and out per actor of one run in this process. Who sends what follows from the
-/// protocol, not from the transport: a ring chunk of step s carrying chunk c is sent by worker
-/// (c + s) mod N to its successor; a worker's report names its worker and goes to the supervisor;
-/// commands go from the supervisor to a worker; progress goes to the observer; events and
-/// snapshots go from the supervisor to the journal.
+/// protocol, not from the transport: a ring chunk of step s carrying chunk c is sent by rank
+/// (c + s) mod N to its successor; a worker's report goes to the supervisor (from the rank it names,
+/// or, for replies every member sends alike, such as captured training states, a share from each;
+/// captured weights come from the first member); commands go from
+/// the supervisor to a worker; progress goes to the observer; events and snapshots go from the
+/// supervisor to the journal.
 /// </summary>
 public static class TrafficCounter
 {
@@ -46,6 +48,7 @@ public static class TrafficCounter
     private static long _rounds, _chunkBytes, _chunkFloatBytes;
 
     public const string Supervisor = "supervisor";
+    private const string EachWorker = "each worker";
 
     public static void Start(int workers)
     {
@@ -63,7 +66,10 @@ public static class TrafficCounter
         {
             if (_workers == 0) return;
             var (from, to) = Route(message);
-            Out[from] = Out.GetValueOrDefault(from) + bytes;
+            if (from == EachWorker) // the same reply from every member (captured states, evaluations): a share each
+                for (var w = 0; w < _workers; w++) Out[Worker(w)] = Out.GetValueOrDefault(Worker(w)) + bytes / _workers;
+            else
+                Out[from] = Out.GetValueOrDefault(from) + bytes;
             In[to] = In.GetValueOrDefault(to) + bytes;
             if (message is not AllreduceMessages.RingChunk chunk) return;
             _chunkBytes += bytes;
@@ -87,6 +93,10 @@ public static class TrafficCounter
         // By protocol class rather than by message type, so that new messages are routed too.
         var protocol = message.GetType().DeclaringType;
         if (protocol == typeof(WorkerCommands)) return (Supervisor, "worker (a command)");
+        if (protocol == typeof(WorkerReports))
+            return (message.GetType().GetProperty("Worker")?.GetValue(message) is int rank ? Worker(rank)
+                : message is WorkerReports.WeightsCaptured ? Worker(0) // asked of the first member only
+                : EachWorker, Supervisor);
         if (protocol == typeof(RunProgress)) return (Supervisor, "observer");
         if (message.GetType().Namespace?.EndsWith(".Events", StringComparison.Ordinal) == true || message.GetType().Name == "RunState")
             return (Supervisor, "journal");

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Coordinator.Core.Storage;
 
-namespace Coordinator.Recovery.Tests.TestSupport;
+namespace Coordinator.Actors.TestSupport;
 
 /// <summary>
 /// The real <c>coordinator</c> executable as a child process: <c>dotnet coordinator.dll ARGS</c>, with
@@ -49,15 +49,22 @@ public sealed class CoordinatorProcess : IDisposable
 
     /// <summary>Starts <c>dotnet coordinator.dll</c> with <paramref name="args"/>. The fault-injection
     /// variable is cleared unless <paramref name="environment"/> sets it.</summary>
-    public static CoordinatorProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="wrapper">A command to run it under, e.g. <c>ip netns exec NAME</c> (null: none).</param>
+    public static CoordinatorProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? wrapper = null)
     {
-        var info = new ProcessStartInfo(DotnetHost)
+        var info = new ProcessStartInfo(wrapper is { Count: > 0 } ? wrapper[0] : DotnetHost)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (wrapper is { Count: > 0 })
+        {
+            foreach (var w in wrapper.Skip(1)) info.ArgumentList.Add(w);
+            info.ArgumentList.Add(DotnetHost);
+        }
         info.ArgumentList.Add(Dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment.Remove(FaultInjection.WriteDelayVariable);
@@ -87,12 +94,15 @@ public sealed class CoordinatorProcess : IDisposable
 
     /// <summary>The first line (already printed or still to come) that matches; fails when the process ends
     /// or the time runs out first, showing what it printed.</summary>
-    public string WaitForLine(Func<string, bool> match, TimeSpan timeout)
+    public string WaitForLine(Func<string, bool> match, TimeSpan timeout) => WaitForLine(match, timeout, after: 0);
+
+    /// <summary>As <see cref="WaitForLine(Func{string, bool}, TimeSpan)"/>, among the lines after the first <paramref name="after"/>.</summary>
+    public string WaitForLine(Func<string, bool> match, TimeSpan timeout, int after)
     {
         var clock = Stopwatch.StartNew();
         lock (_gate)
         {
-            var seen = 0;
+            var seen = after;
             while (true)
             {
                 for (; seen < _out.Count; seen++)
@@ -173,10 +183,12 @@ public sealed class CoordinatorProcess : IDisposable
 
     private static string Locate()
     {
-        var path = typeof(CoordinatorProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        // The test assembly that starts processes records it (see Coordinator.Recovery.Tests.csproj).
+        var path = AppDomain.CurrentDomain.GetAssemblies()
+            .SelectMany(a => a.GetCustomAttributes<AssemblyMetadataAttribute>())
             .FirstOrDefault(a => a.Key == "CoordinatorDll")?.Value;
         if (string.IsNullOrEmpty(path))
-            throw new InvalidOperationException("this test assembly does not say where coordinator.dll is (the CoordinatorDll metadata that its .csproj records at build time)");
+            throw new InvalidOperationException("no loaded test assembly says where coordinator.dll is (the CoordinatorDll metadata that its .csproj records at build time)");
         if (!File.Exists(path))
             throw new InvalidOperationException($"coordinator.dll is not at {path}, where src/Coordinator.Cli was built when this project was; build again");
         return path;

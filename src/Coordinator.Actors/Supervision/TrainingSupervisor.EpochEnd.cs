@@ -1,0 +1,161 @@
+using Akka.Actor;
+using Coordinator.Actors.Protocol;
+using Coordinator.Callbacks;
+using Coordinator.Callbacks.State;
+using static Coordinator.Actors.Events.RunEvents;
+
+namespace Coordinator.Actors.Supervision;
+
+// Ending an epoch. Files first (checkpoints, best weights, resume states: each stored atomically),
+// then every event of the epoch in one batch, then deletions. A crash before the batch trains the
+// epoch again with the same result; a crash after it resumes from this epoch.
+public sealed partial class TrainingSupervisor
+{
+    private void EndEpoch(int epoch)
+    {
+        var reports = _reports.Values.OrderBy(r => r.Worker).ToList();
+        if (reports.Select(r => r.ParameterHash).Distinct().Count() > 1)
+            _observer.Tell(new RunProgress.Warning($"epoch {epoch + 1}: the replicas differ after synchronisation ({string.Join(", ", reports.Select(r => r.ParameterHash))})"));
+
+        var ended = _engine.Aborted
+            ? new EpochEnded(epoch, _engine.LearningRate, _engine.LearningRate, true, _engine.StopReason, new MetricLogs(), [])
+            : _engine.EndEpoch(EpochAggregation.Logs(reports));
+        _epochDecisions.AddRange(ended.Decisions);
+        foreach (var d in ended.Decisions) Observe(d);
+
+        var seconds = _epochClock.Elapsed.TotalSeconds;
+        var logs = ended.Logs.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var events = new List<IRunEvent>
+        {
+            new EpochCompleted(epoch, ended.LearningRate, logs, seconds,
+                reports.Max(r => r.Steps), reports.Max(r => r.BytesSent), CallbackJsonContext.Serialize(_engine.SaveState())),
+        };
+        foreach (var c in _epochDecisions.OfType<Callbacks.LearningRateChanged>())
+            events.Add(new Events.RunEvents.LearningRateChanged(c.Epoch, c.From, c.To,
+                c.Reason == LearningRateChangeReason.Plateau ? "plateau" : "schedule", c.Source));
+        if (ended.StopTraining && _engine.StopReason is { } reason)
+        {
+            var stop = _epochDecisions.OfType<StopRequested>().First();
+            events.Add(new TrainingStopped(epoch, stop.Batch, reason.Kind.ToString(), reason.Source, reason.Message));
+        }
+
+        var deletions = new List<string>();
+        // EarlyStopping may mark the same epoch twice (Keras sets best_weights, then improves on them): write it once.
+        var work = new Queue<CallbackDecision>(_epochDecisions
+            .Where(d => d is CheckpointRequested or CheckpointDeletionRequested || d is BestWeightsMarked && ReferenceEquals(d, _epochDecisions.OfType<BestWeightsMarked>().Last())));
+        var notes = DecisionNotes.For(_epochDecisions);
+        WriteFiles(work, events, deletions, () => WriteResumeStates(epoch, events, () =>
+        {
+            var old = _state.ResumeStates.Where(r => r.Epoch <= epoch - _settings.KeepResumeStates).ToList();
+            events.AddRange(old.Select(r => new ResumeStateDeleted(r.Epoch)));
+            PersistThen(events, () =>
+            {
+                foreach (var path in deletions.Concat(old.SelectMany(r => r.Files.Select(f => f.Path)))) TryDelete(path);
+                _observer.Tell(new RunProgress.EpochSummarized(epoch, logs, seconds, notes));
+                ContinueAfter(epoch);
+            });
+        }));
+    }
+
+    private void WriteFiles(Queue<CallbackDecision> work, List<IRunEvent> events, List<string> deletions, Action then)
+    {
+        if (!work.TryDequeue(out var decision))
+        {
+            then();
+            return;
+        }
+        switch (decision)
+        {
+            case CheckpointRequested save:
+                StoreWeights(InCheckpointFolder(save.Path), written =>
+                {
+                    events.Add(new CheckpointSaved(save.Epoch, save.Batch, written.Path, written.Sha256, written.Bytes, save.Monitor,
+                        save.MonitorValue, save.Kind == CheckpointKind.Last ? "last" : "regular"));
+                    WriteFiles(work, events, deletions, then);
+                });
+                break;
+            case BestWeightsMarked marked:
+                // A name per epoch: the file the journal points to is never overwritten before the
+                // new one is recorded; the previous one goes once the batch is stored.
+                StoreWeights(_settings.BestWeightsPath(marked.Epoch), written =>
+                {
+                    events.Add(new BestWeightsSaved(marked.Epoch, written));
+                    if (_state.BestWeights is { } previous && previous.File.Path != written.Path) deletions.Add(previous.File.Path);
+                    WriteFiles(work, events, deletions, then);
+                });
+                break;
+            case CheckpointDeletionRequested delete:
+                var target = InCheckpointFolder(delete.Path);
+                events.Add(new CheckpointDeleted(delete.Epoch, target, delete.Why));
+                deletions.Add(target);
+                WriteFiles(work, events, deletions, then);
+                break;
+            default:
+                WriteFiles(work, events, deletions, then);
+                break;
+        }
+    }
+
+    private void WriteResumeStates(int epoch, List<IRunEvent> events, Action then) =>
+        AskMembers(_members.Ring, (id, _, _) => new WorkerCommands.CaptureTrainingState(id),
+            (WorkerReports.TrainingStateCaptured r) => r.RequestId, captured =>
+            {
+                var files = new List<StoredFile>();
+                for (var rank = 0; rank < captured.Count; rank++)
+                    if (Store(_settings.ResumeStatePath(epoch, rank), captured[rank].State) is { } file) files.Add(file);
+                    else return;
+                events.Add(new ResumeStateSaved(epoch, files));
+                then();
+            });
+
+    private string InCheckpointFolder(string path) =>
+        Path.IsPathRooted(path) ? path : Path.Combine(_settings.CheckpointFolder, path);
+
+    /// <summary>Asks the first member for its weights and stores them at <paramref name="path"/>.</summary>
+    private void StoreWeights(string path, Action<StoredFile> then) =>
+        AskFirst(id => new WorkerCommands.CaptureWeights(id), (WorkerReports.WeightsCaptured w) => w.RequestId, captured =>
+        {
+            if (Store(path, captured.Weights) is { } file) then(file);
+        });
+
+    /// <summary>Writes to the store; on failure the run fails (nothing of this epoch is persisted) and null is returned.</summary>
+    private StoredFile? Store(string path, byte[] data)
+    {
+        try
+        {
+            var (sha, bytes) = _store.Write(path, data);
+            return new StoredFile(path, sha, bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail($"could not write {path} to the checkpoint store: {e.Message}");
+            return null;
+        }
+    }
+
+    // A crash can leave files behind: one a stored batch says is deleted, a checkpoint or resume
+    // state whose batch was never stored, a temporary file of an interrupted write. The journal
+    // names every file the run still needs; in the run's own folders, the rest goes.
+    private void RemoveFilesTheJournalDoesNotKeep()
+    {
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in _state.Checkpoints.Where(c => !c.Deleted)) keep.Add(Path.GetFullPath(c.Saved.Path));
+        foreach (var f in _state.ResumeStates.SelectMany(r => r.Files)) keep.Add(Path.GetFullPath(f.Path));
+        if (_state.BestWeights is { } best) keep.Add(Path.GetFullPath(best.File.Path));
+        foreach (var folder in new[] { _settings.CheckpointFolder, _settings.StateFolder })
+            foreach (var file in _store.List(folder))
+                if (!keep.Contains(Path.GetFullPath(file))) TryDelete(file);
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            _store.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _observer.Tell(new RunProgress.Warning($"could not delete {path}: {e.Message}"));
+        }
+    }
+}

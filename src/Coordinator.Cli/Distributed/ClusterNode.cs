@@ -1,0 +1,94 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.Singleton;
+using Coordinator.Actors.Protocol;
+using Coordinator.Cli.Node;
+using Coordinator.Cli.Train;
+using Coordinator.Configuration;
+using Coordinator.Core.Data;
+using Coordinator.Core.Reporting;
+using Coordinator.Reporting;
+
+namespace Coordinator.Cli.Distributed;
+
+/// <summary>
+/// What a cluster node runs: on every node, the proxy to the supervisor singleton; on supervisor-role
+/// nodes, the singleton manager (the oldest such node hosts <see cref="SupervisorHost"/>, the others are
+/// hot standbys); on worker-role nodes, a <see cref="WorkerNode"/>. A supervisor node is done when the
+/// run it hosts has finished (a standby takes the singleton over when the active node leaves at the end,
+/// finds the run over in the journal, and is done too); a worker-only node when its worker stops.
+/// </summary>
+public static class ClusterNode
+{
+    public const string SingletonName = "supervisor";
+
+    public static async Task<int> RunAsync(ActorSystem system, NodeOptions options, TextWriter output, CancellationToken ct)
+    {
+        var proxy = system.ActorOf(ClusterSingletonProxy.Props($"/user/{SingletonName}",
+            ClusterSingletonProxySettings.Create(system).WithRole(NodeRoles.Supervisor)), "supervisor-proxy");
+
+        var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        string? folder = null;
+        if (options.IsSupervisor)
+        {
+            var (runId, runFolder, settings, assignment) = PrepareRun(options);
+            folder = runFolder;
+            output.WriteLine($"run {runId}: folder {runFolder}; this node can host its supervisor");
+            var progress = new PlainConsoleProgress(output);
+            system.ActorOf(ClusterSingletonManager.Props(SupervisorHost.Props(settings, assignment, progress, finished),
+                PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system).WithRole(NodeRoles.Supervisor)), SingletonName);
+        }
+
+        var workerDone = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (options.IsWorker)
+        {
+            var scratch = Path.Combine(Path.GetTempPath(), "coordinator-node", $"{options.Host}-{options.Port}");
+            system.ActorOf(WorkerNode.Props(proxy, $"{options.Host}:{options.Port}", a => WorkerAssignment.Build(a, scratch), output, workerDone),
+                "worker-node");
+        }
+
+        var cancelled = new TaskCompletionSource();
+        await using var registration = ct.Register(() => cancelled.TrySetResult());
+        var ending = options.IsSupervisor ? (Task)finished.Task : workerDone.Task;
+        var first = await Task.WhenAny(ending, system.WhenTerminated, cancelled.Task);
+        if (first == cancelled.Task)
+        {
+            output.WriteLine("asked to stop: leaving the cluster");
+            return ExitCodes.Ok;
+        }
+        if (first == system.WhenTerminated)
+        {
+            output.WriteLine("this node was removed from the cluster; stopping");
+            return ExitCodes.Failed;
+        }
+        if (!options.IsSupervisor) return workerDone.Task.Result;
+
+        var outcome = finished.Task.Result;
+        var summary = outcome.Summary;
+        if (summary is null)
+        {
+            output.WriteLine("the supervisor stopped without a report of the run");
+            return ExitCodes.Failed;
+        }
+        RunOutputs.Write(folder!, summary, outcome.Epochs, output.WriteLine);
+        output.WriteLine($"run {summary.RunId} {summary.Status.ToString().ToLowerInvariant()} after {summary.EpochsRun} epochs" +
+                         (summary.Final is { } f ? $"; final val_accuracy {f.ValAccuracy:0.0000}" : "") +
+                         (summary.Error is { } error ? $"; {error}" : ""));
+        return summary.Status == RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    /// <summary>The run this supervisor-capable node can host: id (the configuration's file name), folder on
+    /// the shared storage, supervisor settings, and the assignment handed to worker nodes.</summary>
+    private static (string RunId, string Folder, Actors.Supervision.SupervisorSettings Settings, NodeMessages.Assignment Assignment)
+        PrepareRun(NodeOptions options)
+    {
+        var runPath = options.RunPath!;
+        var prepared = TrainingHost.Prepare(new TrainOptions(runPath));
+        var runId = Path.GetFileNameWithoutExtension(runPath);
+        var folder = Path.Combine(options.SharedPath!, runId);
+        Directory.CreateDirectory(folder);
+        var settings = TrainingHost.SupervisorSettingsFor(runId, folder, prepared);
+        var dataPath = prepared.Settings.Data.Path;
+        var assignment = new NodeMessages.Assignment(runId, File.ReadAllText(runPath), Path.GetFileName(dataPath), File.ReadAllBytes(dataPath), 0);
+        return (runId, folder, settings, assignment);
+    }
+}

@@ -1,0 +1,24 @@
+namespace Coordinator.Core.Storage;
+
+/// <summary>The checkpoint store on a file system (a local disk, or a volume every supervisor node mounts).</summary>
+public sealed class FileCheckpointStore : ICheckpointStore
+{
+    public static readonly FileCheckpointStore Instance = new();
+
+    public (string Sha256, long Bytes) Write(string path, byte[] data) => AtomicFile.WriteAllBytes(path, data);
+
+    public byte[] Read(string path) => File.ReadAllBytes(path);
+
+    public string? Problem(string path, string sha256, long bytes)
+    {
+        if (!File.Exists(path)) return "missing";
+        var length = new FileInfo(path).Length;
+        if (length != bytes) return $"truncated or grown: {length} bytes, {bytes} recorded";
+        return AtomicFile.Sha256Of(path) == sha256 ? null : "altered: its SHA-256 differs from the one recorded";
+    }
+
+    public void Delete(string path) => File.Delete(path);
+
+    public IEnumerable<string> List(string folder) =>
+        Directory.Exists(folder) ? Directory.EnumerateFiles(folder).ToList() : [];
+}
