@@ -31,8 +31,8 @@ public static class RecoveryBenchmark
             a.Add(Measure(large));
             b.Add(Measure(small));
         }
-        return Comparison.Of("B6", $"supervisor recovery: {largeEvents} events with snapshots vs 100 events", a, b, "<= 1.5",
-            lowerIsBetter: true, unit: "ms");
+        return Comparison.Ratio("B6", $"supervisor recovery: {largeEvents} events with snapshots vs 100 events",
+            $"{largeEvents} events", "100 events", a, b, "ms", Goal.AtMost(1.5));
     }
 
     private const string RunId = "bench";
