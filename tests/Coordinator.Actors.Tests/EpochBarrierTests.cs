@@ -39,10 +39,14 @@ public sealed class EpochBarrierTests() : TestKit(TestConfig.Create())
 
     private static void CaptureStates(IActorRef supervisor, TestProbe[] workers)
     {
-        for (var i = 0; i < workers.Length; i++)
+        // The first member hands over its state, the others its hash (the same here: one file for all).
+        var capture = workers[0].ExpectMsg<WorkerCommands.CaptureTrainingState>();
+        supervisor.Tell(new WorkerReports.TrainingStateCaptured(capture.RequestId, [1, 2, 3]), workers[0]);
+        for (var i = 1; i < workers.Length; i++)
         {
-            var capture = workers[i].ExpectMsg<WorkerCommands.CaptureTrainingState>();
-            supervisor.Tell(new WorkerReports.TrainingStateCaptured(capture.RequestId, [1, 2, 3]), workers[i]);
+            var hash = workers[i].ExpectMsg<WorkerCommands.HashTrainingState>();
+            supervisor.Tell(new WorkerReports.TrainingStateHashed(hash.RequestId,
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(new byte[] { 1, 2, 3 }))), workers[i]);
         }
     }
 

@@ -39,6 +39,10 @@ public static class WorkerCommands
     /// <summary>Reply with the whole training state (weights, optimizer state, generator state) for resuming.</summary>
     public sealed record CaptureTrainingState(long RequestId) : ICoordinatorMessage;
 
+    /// <summary>Reply with the SHA-256 of the training state <see cref="CaptureTrainingState"/> would hand over
+    /// (replicas in step hold the same state, often to the byte: then one copy is stored for all).</summary>
+    public sealed record HashTrainingState(long RequestId) : ICoordinatorMessage;
+
     /// <summary>Load these weights (every member, so the replicas stay identical).</summary>
     public sealed record LoadWeights(long RequestId, byte[] Weights) : ICoordinatorMessage;
 

@@ -28,6 +28,8 @@ public static class WorkerReports
 
     public sealed record TrainingStateCaptured(long RequestId, byte[] State) : ICoordinatorMessage;
 
+    public sealed record TrainingStateHashed(long RequestId, string Sha256) : ICoordinatorMessage;
+
     public sealed record TrainingStateLoaded(long RequestId, string ParameterHash) : ICoordinatorMessage;
 
     public sealed record WeightsLoaded(long RequestId, string ParameterHash) : ICoordinatorMessage;

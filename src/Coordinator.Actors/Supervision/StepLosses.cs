@@ -8,24 +8,28 @@ namespace Coordinator.Actors.Supervision;
 /// </summary>
 internal sealed class StepLosses(int workers)
 {
-    private readonly Dictionary<int, List<WorkerReports.BatchTrained>> _steps = [];
+    // Per step not yet complete: how many workers reported it, their loss sum and sample count.
+    // Plain sums, no lists: this runs for every batch report of every worker (benchmark B4).
+    private readonly Dictionary<int, (int Reports, double LossSum, long Count)> _pending = [];
+    private readonly List<(int Step, double RunningLoss)> _completed = [];
     private int _nextStep;
     private double _lossSum;
     private long _count;
 
+    /// <summary>The steps this report completed, in order (the list is reused: read it before the next call).</summary>
     public IReadOnlyList<(int Step, double RunningLoss)> Add(WorkerReports.BatchTrained report)
     {
-        var completed = new List<(int, double)>();
-        if (!_steps.TryGetValue(report.Step, out var list)) _steps[report.Step] = list = [];
-        list.Add(report);
-        while (_steps.TryGetValue(_nextStep, out var done) && done.Count == workers)
+        _completed.Clear();
+        var (reports, loss, count) = _pending.GetValueOrDefault(report.Step);
+        _pending[report.Step] = (reports + 1, loss + report.LossSum, count + report.Count);
+        while (_pending.TryGetValue(_nextStep, out var done) && done.Reports == workers)
         {
-            _steps.Remove(_nextStep);
-            _lossSum += done.Sum(r => r.LossSum);
-            _count += done.Sum(r => r.Count);
-            completed.Add((_nextStep, _count == 0 ? double.NaN : _lossSum / _count));
+            _pending.Remove(_nextStep);
+            _lossSum += done.LossSum;
+            _count += done.Count;
+            _completed.Add((_nextStep, _count == 0 ? double.NaN : _lossSum / _count));
             _nextStep++;
         }
-        return completed;
+        return _completed;
     }
 }

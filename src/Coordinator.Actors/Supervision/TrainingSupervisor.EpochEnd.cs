@@ -96,17 +96,34 @@ public sealed partial class TrainingSupervisor
         }
     }
 
+    // Every member's state, but each distinct state handed over once: the first member sends its state,
+    // the others its hash; only those that differ (a dropout generator of their own) send theirs too.
+    // So with identical replicas no actor receives more than one state per epoch.
     private void WriteResumeStates(int epoch, List<IRunEvent> events, Action then) =>
-        AskMembers(_members.Ring, (id, _, _) => new WorkerCommands.CaptureTrainingState(id),
-            (WorkerReports.TrainingStateCaptured r) => r.RequestId, captured =>
+        AskFirst(id => new WorkerCommands.CaptureTrainingState(id), (WorkerReports.TrainingStateCaptured r) => r.RequestId, first =>
+        {
+            if (Store(_settings.ResumeStatePath(epoch, 0), first.State) is not { } firstFile) return;
+            AskMembers(_members.Ring.Skip(1).ToList(), (id, _, _) => new WorkerCommands.HashTrainingState(id),
+                (WorkerReports.TrainingStateHashed r) => r.RequestId, (IReadOnlyList<IActorRef> hashed, IReadOnlyList<WorkerReports.TrainingStateHashed> hashes) =>
             {
-                var files = new List<StoredFile>();
-                for (var rank = 0; rank < captured.Count; rank++)
-                    if (Store(_settings.ResumeStatePath(epoch, rank), captured[rank].State) is { } file) files.Add(file);
-                    else return;
-                events.Add(new ResumeStateSaved(epoch, files));
-                then();
+                var differing = hashed.Where((_, i) => hashes[i].Sha256 != firstFile.Sha256).ToList();
+                AskMembers(differing, (id, _, _) => new WorkerCommands.CaptureTrainingState(id),
+                    (WorkerReports.TrainingStateCaptured r) => r.RequestId, (IReadOnlyList<IActorRef> sent, IReadOnlyList<WorkerReports.TrainingStateCaptured> captured) =>
+                {
+                    var ring = _members.Ring.ToList();
+                    var ownFiles = new Dictionary<IActorRef, StoredFile>();
+                    for (var i = 0; i < captured.Count; i++)
+                    {
+                        if (Store(_settings.ResumeStatePath(epoch, ring.IndexOf(sent[i])), captured[i].State) is not { } file) return;
+                        ownFiles[sent[i]] = file;
+                    }
+                    // One file per rank, in ring order; members whose state is the first's share its file.
+                    var files = ring.Select(w => ownFiles.GetValueOrDefault(w, firstFile)).ToList();
+                    events.Add(new ResumeStateSaved(epoch, files));
+                    then();
+                });
             });
+        });
 
     private string InCheckpointFolder(string path) =>
         Path.IsPathRooted(path) ? path : Path.Combine(_settings.CheckpointFolder, path);

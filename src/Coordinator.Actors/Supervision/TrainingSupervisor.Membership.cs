@@ -153,14 +153,20 @@ public sealed partial class TrainingSupervisor
     /// (for work split by rank, such as the final evaluation).
     /// </summary>
     private void AskMembers<TReply>(IReadOnlyList<IActorRef> targets, Func<long, int, int, object> request,
-        Func<TReply, long> requestIdOf, Action<IReadOnlyList<TReply>> then, bool askAgainOnLoss = false, long? requestId = null)
+        Func<TReply, long> requestIdOf, Action<IReadOnlyList<TReply>> then, bool askAgainOnLoss = false, long? requestId = null) =>
+        AskMembers(targets, request, requestIdOf, (_, replies) => then(replies), askAgainOnLoss, requestId);
+
+    /// <summary>As above; <paramref name="then"/> gets the workers that answered, with their answers in the same order.</summary>
+    private void AskMembers<TReply>(IReadOnlyList<IActorRef> targets, Func<long, int, int, object> request,
+        Func<TReply, long> requestIdOf, Action<IReadOnlyList<IActorRef>, IReadOnlyList<TReply>> then, bool askAgainOnLoss = false,
+        long? requestId = null)
     {
         var id = requestId ?? ++_nextRequest;
         var waiting = targets.ToList();
         var replies = new Dictionary<IActorRef, TReply>();
         void Check()
         {
-            if (waiting.All(replies.ContainsKey)) then(waiting.Select(w => replies[w]).ToList());
+            if (waiting.All(replies.ContainsKey)) then(waiting.ToList(), waiting.Select(w => replies[w]).ToList());
         }
         void Lose(IActorRef worker, string reason) => LostBetweenEpochs(worker, reason, () =>
         {

@@ -134,7 +134,8 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         ResumeStateSaved? usable = null;
         foreach (var candidate in _state.ResumeStates.Reverse())
         {
-            var bad = candidate.Files.Select(f => (File: f, Problem: Problem(f))).Where(x => x.Problem is not null).ToList();
+            // Members in step share one file: check each file once.
+            var bad = candidate.Files.DistinctBy(f => f.Path).Select(f => (File: f, Problem: Problem(f))).Where(x => x.Problem is not null).ToList();
             if (bad.Count == 0)
             {
                 usable = candidate;

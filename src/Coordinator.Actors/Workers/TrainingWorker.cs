@@ -172,6 +172,8 @@ public sealed class TrainingWorker : ReceiveActor, IWithTimers, IWithUnboundedSt
         Receive<WorkerCommands.CaptureWeights>(c => OnThread(Sender, r => new WorkerReports.WeightsCaptured(c.RequestId, Save(r.SaveWeights))));
         Receive<WorkerCommands.CaptureTrainingState>(c =>
             OnThread(Sender, r => new WorkerReports.TrainingStateCaptured(c.RequestId, Save(r.SaveTrainingState))));
+        Receive<WorkerCommands.HashTrainingState>(c => OnThread(Sender, r => new WorkerReports.TrainingStateHashed(c.RequestId,
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Save(r.SaveTrainingState))))));
         Receive<WorkerCommands.LoadWeights>(load => OnThread(Sender, r =>
         {
             using (var data = new MemoryStream(load.Weights, writable: false)) r.LoadWeights(data);
