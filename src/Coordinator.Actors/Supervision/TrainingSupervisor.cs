@@ -202,6 +202,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
             foreach (var (step, running) in _steps.Add(b))
             {
                 _observer.Tell(new RunProgress.BatchProgress(epoch, step, running));
+                if (_stopBroadcast) continue; // Keras runs no batch callbacks after the batch that stopped training
                 var ended = _engine.EndBatch(step, new MetricLogs { ["loss"] = running });
                 _epochDecisions.AddRange(ended.Decisions);
                 foreach (var d in ended.Decisions) Observe(d);
