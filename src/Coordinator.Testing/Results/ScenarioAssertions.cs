@@ -150,7 +150,7 @@ public static class ScenarioAssertions
 
     private static void Fail(string message) => throw new ScenarioAssertionException(message);
 
-    /// <summary>"it was 0.01 until epoch 13, then 0.002 (to epoch 29)".</summary>
+    /// <summary>"it was 0.01 until epoch 13, then 0.002 from epoch 14".</summary>
     internal static string RateStory(ScenarioResult result)
     {
         if (result.Epochs.Count == 0) return "no epoch ran";
@@ -162,7 +162,11 @@ public static class ScenarioAssertions
         for (var i = 0; i < runs.Count; i++)
         {
             var (from, to, rate) = runs[i];
-            var when = runs.Count == 1 ? $"at every epoch (0 to {to})" : i == 0 ? $"until epoch {to}" : i == runs.Count - 1 ? $"from epoch {from} (to {to})" : $"from epoch {from} to {to}";
+            var when = runs.Count == 1 ? "at every epoch"
+                : from == to ? $"at epoch {from}"
+                : i == 0 ? $"until epoch {to}"
+                : i == runs.Count - 1 ? $"from epoch {from}"
+                : $"from epoch {from} to {to}";
             parts.Add($"{Rate(rate)} {when}");
         }
         return "it was " + string.Join(", then ", parts);

@@ -9,6 +9,7 @@ namespace Coordinator.Testing.Scripts;
 /// same number of correct samples; the worker of rank 0 carries the whole loss sum and the others
 /// report 0, so the sum comes out the same in any order. An accuracy is reproduced exactly when it
 /// has at most 6 decimals (as a fraction p/10^d: the count is a multiple of 10^d), otherwise to 6 decimals.
+/// For a batch's running mean rank 0 also chooses the step's sample count (see <see cref="StepFor"/>).
 /// </summary>
 internal static class ExactShares
 {
@@ -50,24 +51,33 @@ internal static class ExactShares
     }
 
     /// <summary>
-    /// What rank 0 adds to the supervisor's running loss sum <paramref name="sumSoFar"/> so that the running
-    /// mean over <paramref name="count"/> samples becomes <paramref name="mean"/>; returns the step's loss sum
-    /// and the new running sum (as the supervisor computes it).
+    /// What rank 0 reports for a step (its loss sum and sample count; every other worker reports a loss sum of 0
+    /// over 1 sample) so that the supervisor's running mean, its running sum <paramref name="sumSoFar"/> over
+    /// <paramref name="countSoFar"/> samples plus the step's, becomes <paramref name="mean"/>. The count is chosen
+    /// so that the new running sum is reached from the old one by one exact addition: then the mean is exact.
     /// </summary>
-    public static (double Step, double Sum) StepFor(double sumSoFar, double mean, long count)
+    public static (double LossSum, int Count) StepFor(double sumSoFar, long countSoFar, double mean, int otherWorkers)
     {
-        var target = SumFor(mean, count, out _);
-        var step = target - sumSoFar;
-        if (!double.IsFinite(step) || sumSoFar + step == target) return (step, sumSoFar + step);
-        var (up, down) = (step, step);
-        for (var i = 0; i < 64; i++)
+        if (!double.IsFinite(sumSoFar)) return (0, 1); // the running mean stays NaN or infinite, as Keras's does
+        if (!double.IsFinite(mean)) return (mean, 1);
+        var best = (LossSum: 0.0, Count: 1, Error: double.PositiveInfinity);
+        foreach (var count in Counts())
         {
-            up = Math.BitIncrement(up);
-            if (sumSoFar + up == target) return (up, target);
-            down = Math.BitDecrement(down);
-            if (sumSoFar + down == target) return (down, target);
+            var total = countSoFar + otherWorkers + count;
+            var target = SumFor(mean, total, out var exact);
+            var step = target - sumSoFar;
+            if (exact && sumSoFar + step == target) return (step, count);
+            var error = Math.Abs((sumSoFar + step) / total - mean);
+            if (error < best.Error) best = (step, count, error);
         }
-        return (step, sumSoFar + step);
+        return (best.LossSum, best.Count); // the closest found
+    }
+
+    // Small counts first (a step's count is a batch size), then larger ones for a mean that falls steeply.
+    private static IEnumerable<int> Counts()
+    {
+        for (var c = 1; c <= 64; c++) yield return c;
+        for (var c = 128; c <= 1 << 29; c *= 2) yield return c; // up to 2^29: no overflow
     }
 
     /// <summary>The value as p / q with q = 10^d for its shortest decimal form (d at most 6; beyond, rounded to 6 decimals).</summary>

@@ -39,6 +39,7 @@ internal sealed class SimulatedWorker : ReceiveActor, IWithTimers
     private int? _barrierStep;
     private string? _identifyId;
     private double _runningSum;
+    private long _runningCount;
     private bool _nanThisEpoch;
     private WorkerReports.EpochTrained? _delayed;
 
@@ -162,7 +163,7 @@ internal sealed class SimulatedWorker : ReceiveActor, IWithTimers
         _version = start.Version;
         DropAttempt();
         foreach (var key in _peersDone.Keys.Where(k => k.Version < start.Version).ToList()) _peersDone.Remove(key);
-        (_attempt, _step, _runningSum) = (start, 0, 0);
+        (_attempt, _step, _runningSum, _runningCount) = (start, 0, 0, 0);
         _recorder.Add(new WorkerActivity.Started(Name, _recorder.Now, start.Epoch, start.Rank, start.Ring.Count, start.LearningRate, _replica.Epoch));
         if (start.Rank == 0 && _script.HoldEpochs.Contains(start.Epoch) && _held.Add(start.Epoch))
         {
@@ -184,14 +185,18 @@ internal sealed class SimulatedWorker : ReceiveActor, IWithTimers
             return;
         }
         var losses = _script.Metrics.BatchLosses(s.Epoch, _script.StepsPerEpoch);
-        var lossSum = 0.0;
-        if (s.Rank == 0) (lossSum, _runningSum) = ExactShares.StepFor(_runningSum, losses[b], (long)s.Ring.Count * (b + 1));
+        var (lossSum, count) = (0.0, 1);
+        if (s.Rank == 0)
+        {
+            (lossSum, count) = ExactShares.StepFor(_runningSum, _runningCount, losses[b], s.Ring.Count - 1);
+            (_runningSum, _runningCount) = (_runningSum + lossSum, _runningCount + count + s.Ring.Count - 1);
+        }
         if (Fire<WorkerFault.NaNLoss>(f => f.Epoch == s.Epoch && f.Batch == b) is not null)
         {
             lossSum = double.NaN;
             _nanThisEpoch = true;
         }
-        _supervisor!.Tell(new WorkerReports.BatchTrained(s.Rank, s.Epoch, b, lossSum, 1, s.Version));
+        _supervisor!.Tell(new WorkerReports.BatchTrained(s.Rank, s.Epoch, b, lossSum, count, s.Version));
         if (b == losses.Count - 1 || b >= _lastStep)
         {
             Finish(b + 1);
