@@ -7,7 +7,7 @@ namespace Coordinator.Testing.Tests;
 
 /// <summary>
 /// The supervisor's epoch barrier, broadcasts and failures, with simulated workers (these were test probes
-/// playing workers by hand in Coordinator.Actors.Tests' EpochBarrierTests).
+/// playing workers by hand in Coordinator.Actors.Tests' EpochBarrierTests, which these replace).
 /// </summary>
 public sealed class SupervisorBehaviourTests
 {
