@@ -92,31 +92,30 @@ internal sealed class ScenarioRunner(ScenarioPlan plan)
                 case Terminated:
                     break; // a supervisor the runner replaced
                 case Holding hold:
-                    if (!holdsDone.Add(hold.Epoch))
+                    // The first member to hold at an epoch triggers what the scenario does there; every holder is released
+                    // after it, except where the supervisor was replaced: there the holders drop the attempt and register again.
+                    if (holdsDone.Add(hold.Epoch))
                     {
-                        sender.Tell(new Release(hold.Version));
-                        break;
-                    }
-                    for (var i = 0; i < plan.JoinEpochs.Count; i++)
-                        if (plan.JoinEpochs[i] == hold.Epoch)
+                        for (var i = 0; i < plan.JoinEpochs.Count; i++)
+                            if (plan.JoinEpochs[i] == hold.Epoch)
+                            {
+                                var joiner = plan.Workers[plan.Workers.Count - plan.JoinEpochs.Count + i].Name;
+                                workers[joiner].Tell(JoinNow.Instance, control.Ref);
+                                var joined = (Joined)Await(m => m is Joined j && j.Worker == joiner);
+                                recorder.Fault($"{joiner} registered during epoch {hold.Epoch}" + (joined.Refused is { } why ? $", and was refused: {why}" : ""));
+                            }
+                        if (plan.RestartAfter == hold.Epoch - 1)
                         {
-                            var joiner = plan.Workers[plan.Workers.Count - plan.JoinEpochs.Count + i].Name;
-                            workers[joiner].Tell(JoinNow.Instance, control.Ref);
-                            var joined = (Joined)Await(m => m is Joined j && j.Worker == joiner);
-                            recorder.Fault($"{joiner} registered during epoch {hold.Epoch}" + (joined.Refused is { } why ? $", and was refused: {why}" : ""));
+                            proxy.Tell(Detach.Instance, control.Ref);
+                            Await(m => m is Detached);
+                            control.Watch(current);
+                            system.Stop(current);
+                            Await(m => m is Terminated t && t.ActorRef.Equals(current));
+                            recorder.Fault($"the supervisor was restarted after epoch {plan.RestartAfter}");
+                            current = StartSupervisor();
                         }
-                    if (plan.RestartAfter == hold.Epoch - 1)
-                    {
-                        proxy.Tell(Detach.Instance, control.Ref);
-                        Await(m => m is Detached);
-                        control.Watch(current);
-                        system.Stop(current);
-                        Await(m => m is Terminated t && t.ActorRef.Equals(current));
-                        recorder.Fault($"the supervisor was restarted after epoch {plan.RestartAfter}");
-                        current = StartSupervisor();
                     }
-                    else
-                        sender.Tell(new Release(hold.Version));
+                    if (plan.RestartAfter != hold.Epoch - 1) sender.Tell(new Release(hold.Version));
                     break;
                 case WaitingForTime wait:
                     // Move time only once the supervisor has handled what it was doing (its epoch timer is set).

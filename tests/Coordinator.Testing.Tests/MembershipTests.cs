@@ -69,6 +69,18 @@ public sealed class MembershipTests
     }
 
     [Fact]
+    public void A_worker_that_registers_while_the_epoch_is_restarted_joins_the_restarted_epoch()
+    {
+        // The registration comes before the loss (the scenario holds the epoch until it is in), so the joiner
+        // is brought to the state the epoch restarts from and takes part in it.
+        var result = Run.MinWorkers(3).MaxRestarts(1).JoinWorker(registersAtEpoch: 6).LoseWorker(1, atEpoch: 6).Run();
+
+        result.AssertWorkerLost("worker-1", atEpoch: 6).AssertEpochsRestarted(6).AssertWorkerJoined("worker-4", fromEpoch: 6)
+            .AssertSameDecisionsAs(Run.Run()).AssertReplicasConsistent();
+        Assert.Equal(4, result.Activity.OfType<Started>().Last(s => s.Epoch == 6).Workers);
+    }
+
+    [Fact]
     public void A_worker_beyond_max_workers_is_refused()
     {
         var result = Run.MaxWorkers(4).JoinWorker(registersAtEpoch: 2).Run();

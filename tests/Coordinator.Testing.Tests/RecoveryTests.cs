@@ -43,6 +43,16 @@ public sealed class RecoveryTests
     }
 
     [Fact]
+    public void The_restart_budget_used_before_a_supervisor_restart_stays_used()
+    {
+        var result = Run.Workers(4).MinWorkers(2).MaxRestarts(1).LoseWorker(2, atEpoch: 3).RestartSupervisor(afterEpoch: 6)
+            .LoseWorker(3, atEpoch: 8).Run();
+
+        result.AssertEpochsRestarted(3).AssertWorkerLost("worker-3", atEpoch: 8).AssertFailed("the restart budget is used up (max-restarts = 1)");
+        Assert.Equal(2, result.Supervisors);
+    }
+
+    [Fact]
     public void A_corrupted_resume_state_is_recorded_and_the_new_supervisor_goes_back_to_the_one_before()
     {
         var expected = Run.Run();

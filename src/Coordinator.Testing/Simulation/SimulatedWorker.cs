@@ -157,7 +157,8 @@ internal sealed class SimulatedWorker : ReceiveActor, IWithTimers
         Receive<WorkerCommands.StopEpoch>(_ => { }); // for an attempt already reported or dropped
     }
 
-    // ---- An epoch: hold if the scenario does something here, then play step by step.
+    // ---- An epoch: hold if the scenario does something here (every member, so that nothing else of the
+    // epoch happens before it, a lost worker included), then play step by step.
     private void Start(WorkerCommands.StartEpoch start)
     {
         _version = start.Version;
@@ -165,7 +166,7 @@ internal sealed class SimulatedWorker : ReceiveActor, IWithTimers
         foreach (var key in _peersDone.Keys.Where(k => k.Version < start.Version).ToList()) _peersDone.Remove(key);
         (_attempt, _step, _runningSum, _runningCount) = (start, 0, 0, 0);
         _recorder.Add(new WorkerActivity.Started(Name, _recorder.Now, start.Epoch, start.Rank, start.Ring.Count, start.LearningRate, _replica.Epoch));
-        if (start.Rank == 0 && _script.HoldEpochs.Contains(start.Epoch) && _held.Add(start.Epoch))
+        if (_script.HoldEpochs.Contains(start.Epoch) && _held.Add(start.Epoch))
         {
             _holding = true;
             _runner.Tell(new Holding(Name, start.Epoch, start.Version));

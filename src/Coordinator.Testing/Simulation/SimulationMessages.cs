@@ -9,7 +9,8 @@ namespace Coordinator.Testing.Simulation;
 internal static class SimulationMessages
 {
     /// <summary>A worker stopped before playing <see cref="Epoch"/> because the scenario does something there
-    /// (a worker registers, the supervisor is restarted); it waits for <see cref="Release"/>.</summary>
+    /// (a worker registers, the supervisor is restarted); it waits for <see cref="Release"/>. Every member holds,
+    /// so nothing of the epoch happens before the scenario's action (not even a worker lost at its first batch).</summary>
     public sealed record Holding(string Worker, int Epoch, long Version) : INoSerializationVerificationNeeded;
 
     public sealed record Release(long Version) : INoSerializationVerificationNeeded;

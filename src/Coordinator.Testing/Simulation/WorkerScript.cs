@@ -17,8 +17,8 @@ internal abstract record WorkerFault(string Worker, int Epoch)
 }
 
 /// <summary>What one simulated worker plays.</summary>
-/// <param name="HoldEpochs">Epochs at which the worker of rank 0 waits, before its first step, for the runner
-/// to do what the scenario does there (a worker registers, the supervisor is restarted).</param>
+/// <param name="HoldEpochs">Epochs at which the worker waits, before its first step, for the runner to do what
+/// the scenario does there (a worker registers, the supervisor is restarted).</param>
 /// <param name="StopLag">Steps a worker still plays after it learns that the supervisor stopped the epoch.</param>
 /// <param name="Joiner">Registers only when the runner says so.</param>
 internal sealed record WorkerScript(
