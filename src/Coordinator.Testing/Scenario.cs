@@ -125,7 +125,11 @@ public sealed record Scenario
     public Scenario StallTimeout(TimeSpan timeout) => this with { Stall = timeout };
 
     /// <summary>Runs the training to its end and returns what the supervisor decided.</summary>
-    public ScenarioResult Run() => new ScenarioRunner(Plan()).Run();
+    public ScenarioResult Run()
+    {
+        using var runner = new ScenarioRunner(Plan());
+        return runner.Run();
+    }
 
     internal ScenarioPlan Plan()
     {
