@@ -40,6 +40,9 @@ public sealed record RunState : Protocol.ICoordinatorMessage
     public ImmutableList<RunResumed> Resumes { get; init; } = [];
     public ImmutableList<CheckpointCorrupted> Corruptions { get; init; } = [];
 
+    /// <summary>How many members the run had after its last membership change (a resumed run waits for as many).</summary>
+    public int Members { get; init; }
+
     /// <summary>Epoch restarts after lost workers so far (the restart budget's use).</summary>
     public int Restarts { get; init; }
 
@@ -63,7 +66,7 @@ public sealed record RunState : Protocol.ICoordinatorMessage
 
     public RunState Apply(IRunEvent e) => e switch
     {
-        RunStarted s => this with { Started = s },
+        RunStarted s => this with { Started = s, Members = s.Workers },
         EpochCompleted c => this with { Epochs = Trim(Epochs.Add(c)), EpochsRun = EpochsRun + 1 },
         LearningRateChanged c => KeepEpochs is null ? this with { LearningRateChanges = LearningRateChanges.Add(c) } : this,
         // A file saved again under the same name (save-last, a template without fields) replaces its entry.
@@ -84,8 +87,8 @@ public sealed record RunState : Protocol.ICoordinatorMessage
         // A resumed run may have failed before (a journal fault): going on clears that.
         RunResumed r => this with { Resumes = Resumes.Add(r), Failed = null },
         CheckpointCorrupted c => this with { Corruptions = Corruptions.Add(c) },
-        WorkerJoined j => KeepEpochs is null ? this with { MembershipChanges = MembershipChanges.Add(j) } : this,
-        WorkerLost l => KeepEpochs is null ? this with { MembershipChanges = MembershipChanges.Add(l) } : this,
+        WorkerJoined j => this with { Members = j.Workers, MembershipChanges = KeepEpochs is null ? MembershipChanges.Add(j) : MembershipChanges },
+        WorkerLost l => this with { Members = l.Workers, MembershipChanges = KeepEpochs is null ? MembershipChanges.Add(l) : MembershipChanges },
         EpochRestarted r => this with { Restarts = r.Restart, MembershipChanges = KeepEpochs is null ? MembershipChanges.Add(r) : MembershipChanges },
         RunRewound r => this with
         {

@@ -92,7 +92,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     {
         Command<WorkerReports.RegisterWorker>(register =>
         {
-            if (Accept(register, asMember: true) && _members.Count >= _settings.Workers) BeginTraining(register.ParameterCount);
+            if (Accept(register, asMember: true) && _members.Count >= WorkersToWaitFor) BeginTraining(register.ParameterCount);
         });
         Command<RunAlreadyOver>(_ => Done(_state.Completed!.Status)); // nothing to do: persist nothing
         Command<Terminated>(t => _members.Remove(t.ActorRef));
@@ -111,6 +111,11 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     }
 
     private int _parameterCount;
+
+    // A new run waits for the workers it is configured with; a resumed one for the members it had last
+    // (a worker lost since is not waited for beyond the wait's end, when min-workers will do).
+    private int WorkersToWaitFor =>
+        _state.Started is null ? _settings.Workers : Math.Max(_settings.MinWorkers, Math.Min(_state.Members, _settings.MaxWorkers));
 
     private void BeginTraining(int parameterCount)
     {
@@ -219,6 +224,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
             foreach (var (step, running) in _steps.Add(b))
             {
                 _observer.Tell(new RunProgress.BatchProgress(epoch, step, running));
+                if (_stopBroadcast) continue; // Keras runs no batch callbacks after the batch that stopped training
                 var ended = _engine.EndBatch(step, new MetricLogs { ["loss"] = running });
                 _epochDecisions.AddRange(ended.Decisions);
                 foreach (var d in ended.Decisions) Observe(d);
