@@ -1,3 +1,4 @@
+using Coordinator.Testing.Persistence;
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
@@ -64,8 +65,8 @@ public sealed class ElasticWorkersTests() : TestKit(TestConfig.Create())
     private IReadOnlyList<IRunEvent> Events(Run run)
     {
         var probe = CreateTestProbe();
-        Sys.ActorOf(Props.Create(() => new JournalReader(run.Settings.PersistenceId, probe)));
-        return probe.ExpectMsg<JournalReader.Replayed>(TimeSpan.FromSeconds(30)).Events;
+        Sys.ActorOf(Props.Create(() => new EventReader(run.Settings.PersistenceId, probe)));
+        return probe.ExpectMsg<EventReader.Replayed>(TimeSpan.FromSeconds(30)).Events;
     }
 
     private static IEnumerable<string> Warnings(List<object> progress) => progress.OfType<RunProgress.Warning>().Select(w => w.Message);

@@ -1,3 +1,4 @@
+using Coordinator.Testing.Persistence;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
@@ -32,8 +33,8 @@ public sealed class OldJournalTests() : TestKit(Config())
     public void A_journal_of_the_first_release_replays_with_todays_code()
     {
         var probe = CreateTestProbe();
-        Sys.ActorOf(Props.Create(() => new JournalReader("run-oldrun", probe)));
-        var events = probe.ExpectMsg<JournalReader.Replayed>(TimeSpan.FromSeconds(20)).Events;
+        Sys.ActorOf(Props.Create(() => new EventReader("run-oldrun", probe)));
+        var events = probe.ExpectMsg<EventReader.Replayed>(TimeSpan.FromSeconds(20)).Events;
 
         Assert.IsType<RunStarted>(events[0]);
         var epochs = events.OfType<EpochCompleted>().ToList();

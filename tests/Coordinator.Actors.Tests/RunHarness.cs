@@ -1,3 +1,4 @@
+using Coordinator.Testing.Persistence;
 using Akka.Actor;
 using Akka.TestKit;
 using Coordinator.Actors.Protocol;
@@ -76,7 +77,7 @@ public sealed class RunHarness
     public IReadOnlyList<IRunEvent> Events()
     {
         var probe = _kit.CreateTestProbe();
-        _kit.Sys.ActorOf(Props.Create(() => new JournalReader(Settings.PersistenceId, probe)));
-        return probe.ExpectMsg<JournalReader.Replayed>(TimeSpan.FromSeconds(30)).Events;
+        _kit.Sys.ActorOf(Props.Create(() => new EventReader(Settings.PersistenceId, probe)));
+        return probe.ExpectMsg<EventReader.Replayed>(TimeSpan.FromSeconds(30)).Events;
     }
 }

@@ -5,7 +5,7 @@ using static Coordinator.Actors.Events.RunEvents;
 namespace Coordinator.Testing.Persistence;
 
 /// <summary>Replays a persistence id's events (not its snapshots) and sends them to <c>replyTo</c>.</summary>
-internal sealed class EventReader : ReceivePersistentActor
+public sealed class EventReader : ReceivePersistentActor
 {
     private readonly List<IRunEvent> _events = [];
 

@@ -1,3 +1,4 @@
+using Coordinator.Testing.Persistence;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -88,9 +89,9 @@ public sealed class LocalClusterRun : IDisposable
     public IReadOnlyList<IRunEvent> Events()
     {
         using var system = ActorSystem.Create("journal-reader", AkkaConfig.ForPostgreSql(_database.ConnectionString));
-        var replayed = new TaskCompletionSource<JournalReader.Replayed>();
+        var replayed = new TaskCompletionSource<EventReader.Replayed>();
         var inbox = system.ActorOf(Props.Create(() => new Relay(replayed)));
-        system.ActorOf(Props.Create(() => new JournalReader($"run-{RunId}", inbox)));
+        system.ActorOf(Props.Create(() => new EventReader($"run-{RunId}", inbox)));
         if (!replayed.Task.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException("the journal was not read back within 60s");
         return replayed.Task.Result.Events;
     }
@@ -118,6 +119,6 @@ public sealed class LocalClusterRun : IDisposable
 
     private sealed class Relay : ReceiveActor
     {
-        public Relay(TaskCompletionSource<JournalReader.Replayed> replayed) => Receive<JournalReader.Replayed>(r => replayed.TrySetResult(r));
+        public Relay(TaskCompletionSource<EventReader.Replayed> replayed) => Receive<EventReader.Replayed>(r => replayed.TrySetResult(r));
     }
 }
