@@ -120,6 +120,12 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     private void BeginTraining(int parameterCount)
     {
         Timers.Cancel("workers-timeout");
+        if (_state.Completed is not null)
+        {
+            // Registrations that came in during recovery are handled before RunAlreadyOver: the run is over all the same.
+            Done(_state.Completed.Status);
+            return;
+        }
         _members.SortByName();
         if (_state.Started is null)
             PersistThen([new RunStarted(_settings.RunId, _members.Count, _settings.Sync, _settings.Seed, _settings.Epochs,
