@@ -26,6 +26,11 @@ public sealed record TrainingSettings(
 
     /// <summary>Epoch restarts after lost workers before the run fails.</summary>
     public int MaxRestarts { get; init; } = 3;
+
+    /// <summary>Samples per step over all members: batch-size per worker of the configured workers. It stays
+    /// this size when workers are lost or join (members share it), as DeepSpeed's elastic training keeps its
+    /// global batch, so membership changes never change the optimisation.</summary>
+    public int GlobalBatch => checked(BatchSize * Workers);
 }
 
 /// <summary>A whole run's settings apart from the callbacks.</summary>

@@ -8,14 +8,14 @@ namespace Coordinator.Training;
 /// Multi-layer perceptron classifier: per hidden layer Linear, activation and (if &gt; 0) dropout, then a
 /// Linear producing logits. Weights and biases are drawn from a private generator seeded with the given
 /// seed, with PyTorch's default Linear distribution U(-1/sqrt(fan_in), 1/sqrt(fan_in)), so equal seeds give
-/// equal parameters whatever the global generator or other threads do. Dropout masks likewise come from a
-/// generator the model owns (seeded with <c>dropoutSeed</c>), never from torch's global generator, so a
-/// model's training-mode forward passes depend only on its seeds and inputs, whatever other threads draw.
+/// equal parameters whatever the global generator or other threads do. Dropout masks come from
+/// <see cref="Masks"/>, a function of (<c>dropoutSeed</c>, epoch, sample), never from torch's global
+/// generator: a training-mode forward pass depends only on the seeds, the samples and their inputs.
 /// </summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential layers;
-    private readonly Generator? dropoutGenerator;
+    private readonly DropoutMasks? masks;
 
     public Mlp(
         int inputSize,
@@ -52,8 +52,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         long width = inputSize;
         if (dropout > 0)
         {
-            // Owned here, shared by the dropout layers (one forward uses them in a fixed order), disposed with the model.
-            dropoutGenerator = new Generator(MixDropoutSeed(DropoutSeed));
+            masks = new DropoutMasks(DropoutSeed, dropout);
         }
 
         for (int i = 0; i < HiddenSizes.Count; i++)
@@ -62,7 +61,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
             modules.Add(($"activation{i}", CreateActivation(activation)));
             if (dropout > 0)
             {
-                modules.Add(($"dropout{i}", new SeededDropout(dropout, dropoutGenerator!)));
+                modules.Add(($"dropout{i}", new SeededDropout(masks!, i)));
             }
 
             width = HiddenSizes[i];
@@ -86,24 +85,15 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
 
     public long Seed { get; }
 
-    /// <summary>Seed of the generator the dropout masks are drawn from (<see cref="Seed"/> unless given).</summary>
+    /// <summary>Seed of the dropout masks (<see cref="Seed"/> unless given).</summary>
     public long DropoutSeed { get; }
 
-    /// <summary>The generator dropout masks are drawn from; null without dropout. Its state is part of a
-    /// training checkpoint (<see cref="Generator.get_state"/> / <see cref="Generator.set_state"/>).</summary>
-    internal Generator? DropoutGenerator => dropoutGenerator;
+    /// <summary>The dropout masks; null without dropout. Before a training-mode forward pass, tell them
+    /// the epoch and the samples of the batch (<see cref="DropoutMasks.Use"/>).</summary>
+    public DropoutMasks? Masks => masks;
 
     /// <summary>Maps a [batch, InputSize] float tensor to [batch, OutputClasses] logits.</summary>
     public override Tensor forward(Tensor input) => layers.forward(input);
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing)
-        {
-            dropoutGenerator?.Dispose();
-        }
-    }
 
     // Runs before the base constructor, which already calls into the native library.
     private static string InitializedName()
@@ -119,15 +109,6 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         MlpActivation.Gelu => nn.GELU(),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
     };
-
-    // SplitMix64 finaliser: the dropout stream of seed s is unrelated to the initialisation stream of seed s.
-    private static ulong MixDropoutSeed(long seed)
-    {
-        ulong z = unchecked((ulong)seed + 0xD1B54A32D192ED03UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
-    }
 
     private void InitializeParameters(long seed)
     {

@@ -25,7 +25,7 @@ public sealed class TorchReplica : IReplica
     public const int EvaluationChunk = 1024;
 
     private const string TrainingStateMagic = "Coordinator.TorchReplica.TrainingState";
-    private const int TrainingStateVersion = 1;
+    private const int TrainingStateVersion = 2; // 1 also held a dropout generator's state, which masks no longer have
 
     private static readonly Encoding StreamEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -39,9 +39,10 @@ public sealed class TorchReplica : IReplica
     private readonly Tensor validationLabels;
     private bool trainingMode;
     private bool disposed;
+    private int epoch;
 
     /// <summary>Builds the model (parameters from <paramref name="seed"/> alone, so equal seeds give equal
-    /// replicas), its dropout generator (from <paramref name="seed"/> and <paramref name="worker"/>), the optimizer
+    /// replicas; dropout masks too, which do not depend on <paramref name="worker"/>), the optimizer
     /// and the data tensors, on the calling thread. Call <see cref="TorchRuntime.SetNumThreads"/> before the first
     /// replica (the factory does).</summary>
     public TorchReplica(DataSplit data, ModelSettings model, OptimizerSettings optimizer, long seed, int worker)
@@ -67,8 +68,7 @@ public sealed class TorchReplica : IReplica
                 ToMlpActivation(model.Activation),
                 model.Dropout,
                 data.Train.ClassCount,
-                seed,
-                DropoutSeed(seed, worker));
+                seed);
             this.model.train();
             trainingMode = true;
 
@@ -114,9 +114,11 @@ public sealed class TorchReplica : IReplica
     /// <summary>The model itself, for tests and export; mutate it only through this replica's thread.</summary>
     public Mlp Model => model;
 
-    /// <summary>Seed of worker <paramref name="worker"/>'s dropout generator for run seed <paramref name="seed"/>.</summary>
-    public static long DropoutSeed(long seed, int worker) =>
-        unchecked(seed ^ (long)(((ulong)worker + 1) * 0x9E3779B97F4A7C15UL));
+    public void BeginEpoch(int epoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        this.epoch = epoch;
+    }
 
     public BatchResult ComputeGradients(ReadOnlySpan<int> trainIndices)
     {
@@ -129,6 +131,7 @@ public sealed class TorchReplica : IReplica
         }
 
         SetTrainingMode(true);
+        model.Masks?.Use(epoch, trainIndices);
         Tensor index = IndexTensor(trainIndices);
         Tensor x = trainFeatures.index_select(0, index);
         Tensor y = trainLabels.index_select(0, index);
@@ -266,9 +269,6 @@ public sealed class TorchReplica : IReplica
         writer.Write(ParameterCount);
         model.save(writer);
         optimizer.save_state_dict(writer);
-        Generator? dropoutGenerator = model.DropoutGenerator;
-        writer.Write(dropoutGenerator is not null);
-        dropoutGenerator?.get_state().Save(writer);
         writer.Flush();
     }
 
@@ -286,9 +286,9 @@ public sealed class TorchReplica : IReplica
         }
 
         int version = reader.ReadInt32();
-        if (version != TrainingStateVersion)
+        if (version is not (1 or TrainingStateVersion))
         {
-            throw new InvalidDataException($"Training state version {version}; this build reads version {TrainingStateVersion}.");
+            throw new InvalidDataException($"Training state version {version}; this build reads versions 1 and {TrainingStateVersion}.");
         }
 
         string kind = reader.ReadString();
@@ -310,20 +310,11 @@ public sealed class TorchReplica : IReplica
         optimizer.load_state_dict(reader);
         DetachOptimizerState();
 
-        bool hasGenerator = reader.ReadBoolean();
-        Generator? dropoutGenerator = model.DropoutGenerator;
-        if (hasGenerator != dropoutGenerator is not null)
-        {
-            throw new InvalidDataException(hasGenerator
-                ? "The training state has a dropout generator; this replica's model has no dropout."
-                : "The training state has no dropout generator; this replica's model has dropout.");
-        }
-
-        if (dropoutGenerator is not null)
+        // Version 1 ends with the state of a dropout generator: read past it (masks are now a function of the samples).
+        if (version == 1 && reader.ReadBoolean())
         {
             Tensor? state = null;
             TensorExtensionMethods.Load(ref state, reader);
-            dropoutGenerator.set_state(state!);
         }
     }
 

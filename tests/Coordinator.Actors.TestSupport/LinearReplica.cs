@@ -20,6 +20,10 @@ public sealed class LinearReplica(int features, Func<int, int, double>? lossOver
 
     public IReadOnlyList<float> Parameters => _parameters;
 
+    public void BeginEpoch(int epoch)
+    {
+    }
+
     public BatchResult ComputeGradients(ReadOnlySpan<int> trainIndices)
     {
         Array.Clear(_gradient);

@@ -16,7 +16,8 @@ namespace Coordinator.Actors.Tests;
 /// Elastic membership with real workers (on <see cref="LinearReplica"/>s): a worker stopped mid-epoch
 /// makes the supervisor abort the epoch (the others' threads are waiting in the allreduce), roll the
 /// members back and train it again without it; a worker started mid-run joins at the next epoch with
-/// the members' state; a run without restart budget fails, saying so.
+/// the members' state; a run without restart budget fails, saying so. The global batch stays at the
+/// configured size through all of it, so a disturbed run trains as an undisturbed one does.
 /// </summary>
 public sealed class ElasticWorkersTests() : TestKit(TestConfig.Create())
 {
@@ -29,11 +30,11 @@ public sealed class ElasticWorkersTests() : TestKit(TestConfig.Create())
     {
         Run? run = null;
         var id = Guid.NewGuid().ToString("N")[..8];
-        var setup = new WorkerSetup(0, 96, 32, 4, Seed: 7, Shuffle: true, SyncMode.Gradients, 4);
+        var setup = new WorkerSetup(0, 96, 32, 4 * workers, Seed: 7, Shuffle: true, SyncMode.Gradients, 4);
         var settings = new SupervisorSettings(id, Path.Combine(Path.GetTempPath(), "coordinator-elastic", id), workers, epochs,
             setup.Plan(workers).StepsPerEpoch, [], 0.05, "gradients", 7, "sha", TimeSpan.FromSeconds(20))
         {
-            MinWorkers = minWorkers, MaxWorkers = maxWorkers, MaxRestarts = maxRestarts, TrainSamples = 96, BatchSize = 4,
+            MinWorkers = minWorkers, MaxWorkers = maxWorkers, MaxRestarts = maxRestarts,
         };
         var observer = CreateTestProbe();
         var factory = new LinearReplicaFactory(features: 3, (worker, step, _) =>
@@ -69,6 +70,20 @@ public sealed class ElasticWorkersTests() : TestKit(TestConfig.Create())
         return probe.ExpectMsg<EventReader.Replayed>(TimeSpan.FromSeconds(30)).Events;
     }
 
+    private static readonly Action<Run, int, int> Undisturbed = (_, _, _) => { };
+
+    // Each epoch's validation loss, which follows the replicas' parameters.
+    private IReadOnlyList<double> ValLosses(Run run) =>
+        Events(run).OfType<EpochCompleted>().OrderBy(e => e.Epoch).Select(e => e.Logs["val_loss"]).ToList();
+
+    private static void SameTraining(IReadOnlyList<double> undisturbed, IReadOnlyList<double> disturbed)
+    {
+        Assert.Equal(undisturbed.Count, disturbed.Count);
+        for (var e = 0; e < undisturbed.Count; e++)
+            Assert.True(Math.Abs(undisturbed[e] - disturbed[e]) <= 1e-6 * Math.Max(1, Math.Abs(undisturbed[e])),
+                $"epoch {e}: val_loss {disturbed[e]:R}, undisturbed {undisturbed[e]:R}");
+    }
+
     private static IEnumerable<string> Warnings(List<object> progress) => progress.OfType<RunProgress.Warning>().Select(w => w.Message);
 
     [Fact]
@@ -89,9 +104,12 @@ public sealed class ElasticWorkersTests() : TestKit(TestConfig.Create())
         var lost = Assert.Single(events.OfType<WorkerLost>());
         Assert.Equal(("worker-2", 2, 2), (lost.Worker, lost.Epoch, lost.Workers));
         Assert.Equal(new EpochRestarted(2, 2, 1, 1), Assert.Single(events.OfType<EpochRestarted>()));
-        // The epochs from the restart on were trained by two workers, with the shards re-split: 96 / (4 x 2) steps.
-        Assert.Equal(12, events.OfType<EpochCompleted>().Single(e => e.Epoch == 3).Steps);
-        Assert.Equal(8, events.OfType<EpochCompleted>().Single(e => e.Epoch == 1).Steps);
+        // From the restart on two workers shared the global batch of 12: still 96 / 12 steps per epoch,
+        // and the same training as three workers' (the sums are only added up in another order).
+        Assert.All(events.OfType<EpochCompleted>(), e => Assert.Equal(8, e.Steps));
+        var undisturbed = Start(workers: 3, minWorkers: 2, maxWorkers: 3, maxRestarts: 1, Undisturbed);
+        Assert.Equal(RunStatus.Completed, Finish(undisturbed).Summary.Status);
+        SameTraining(ValLosses(undisturbed), ValLosses(run));
     }
 
     [Fact]
@@ -114,8 +132,10 @@ public sealed class ElasticWorkersTests() : TestKit(TestConfig.Create())
     {
         // 12 steps per epoch with 2 workers: worker 0's step 13 is in epoch 1, so the new worker
         // registers during epoch 1 (or as it ends) and joins at the next epoch boundary.
+        var joinerSteps = 0;
         var run = Start(workers: 2, minWorkers: 2, maxWorkers: 3, maxRestarts: 0, (r, worker, step) =>
         {
+            if (worker == 2) Interlocked.Increment(ref joinerSteps);
             if (worker == 0 && step == 13)
                 Sys.ActorOf(TrainingWorker.Props(r.Setup with { Index = 2, Name = "late-worker" }, r.Factory, r.Supervisor), $"late-{r.Settings.RunId}");
         }, epochs: 6);
@@ -128,8 +148,12 @@ public sealed class ElasticWorkersTests() : TestKit(TestConfig.Create())
         Assert.Equal(("late-worker", 3), (join.Worker, join.Workers));
         Assert.InRange(join.Epoch, 2, 4);
         Assert.Empty(events.OfType<EpochRestarted>()); // joining uses up no restart (the budget here is 0)
-        var steps = events.OfType<EpochCompleted>().ToDictionary(e => e.Epoch, e => e.Steps);
-        // 96 / (4 x 2) steps before the join, 96 / (4 x 3) from it on: the shards were re-split.
-        Assert.Equal(Enumerable.Range(0, 6).Select(e => e < join.Epoch ? 12 : 8), steps.OrderBy(kv => kv.Key).Select(kv => kv.Value));
+        // Three members shared the global batch of 8 from the join on: 12 steps per epoch throughout, and
+        // the same training as the two workers' alone.
+        Assert.All(events.OfType<EpochCompleted>(), e => Assert.Equal(12, e.Steps));
+        Assert.Equal((6 - join.Epoch) * 12, joinerSteps);
+        var undisturbed = Start(workers: 2, minWorkers: 2, maxWorkers: 3, maxRestarts: 0, Undisturbed, epochs: 6);
+        Assert.Equal(RunStatus.Completed, Finish(undisturbed).Summary.Status);
+        SameTraining(ValLosses(undisturbed), ValLosses(run));
     }
 }

@@ -27,7 +27,7 @@ public sealed class RunHarness
         Folder = Path.Combine(Path.GetTempPath(), "coordinator-actor-tests", RunId);
         Factory = new LinearReplicaFactory(features: 3, loss);
         Observer = kit.CreateTestProbe();
-        var setup = new WorkerSetup(0, train, 32, batchSize, Seed: 7, Shuffle: true, sync, syncEvery);
+        var setup = new WorkerSetup(0, train, 32, batchSize * workers, Seed: 7, Shuffle: true, sync, syncEvery);
         Settings = new SupervisorSettings(RunId, Folder, workers, epochs, setup.Plan(workers).StepsPerEpoch, callbacks, lr,
             sync.ToString().ToLowerInvariant(), 7, "sha", TimeSpan.FromSeconds(20), snapshotEvery);
         Supervisor = kit.Sys.ActorOf(TrainingSupervisor.Props(Settings, Observer), $"supervisor-{RunId}-{incarnation}");

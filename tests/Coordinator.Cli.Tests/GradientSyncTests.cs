@@ -73,7 +73,7 @@ public sealed class GradientSyncTests(ITestOutputHelper output) : TestKit(TestCo
     {
         var factory = new RecordingFactory(Factory(data));
         var folder = _temp.Combine(name);
-        var setup = new WorkerSetup(0, data.Train.Count, data.Validation.Count, batchSize, Seed, Shuffle: true, SyncMode.Gradients, 8);
+        var setup = new WorkerSetup(0, data.Train.Count, data.Validation.Count, batchSize * workers, Seed, Shuffle: true, SyncMode.Gradients, 8);
         var settings = new SupervisorSettings(name, folder, workers, Epochs, setup.Plan(workers).StepsPerEpoch, [], 0.05, "gradients", Seed, "sha",
             TimeSpan.FromSeconds(60));
         var observer = CreateTestProbe();
@@ -150,6 +150,7 @@ public sealed class GradientSyncTests(ITestOutputHelper output) : TestKit(TestCo
         private sealed class Recorded(TorchReplica replica, Action<float[]> keep) : IReplica
         {
             public int ParameterCount => replica.ParameterCount;
+            public void BeginEpoch(int epoch) => replica.BeginEpoch(epoch);
             public BatchResult ComputeGradients(ReadOnlySpan<int> trainIndices) => replica.ComputeGradients(trainIndices);
             public void ReadGradients(Span<float> destination) => replica.ReadGradients(destination);
             public void ApplyGradients(ReadOnlySpan<float> gradient, double learningRate) => replica.ApplyGradients(gradient, learningRate);

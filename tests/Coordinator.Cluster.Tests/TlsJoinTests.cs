@@ -40,9 +40,12 @@ public sealed class TlsJoinTests(Certificates certificates) : IClassFixture<Cert
             var intruderCertificate = certificates.Load(pfx);
             var c = Start(systems, "intruder", ports[2], seed, new NodeTlsMaterial(intruderCertificate, certificates.LoadClusterCa()));
 
-            // Each join attempt is a TLS handshake the seed refuses; wait for two, so the intruder has tried again.
-            Until(() => warnings.Count(w => w.Contains("TLS: refused", StringComparison.Ordinal) && w.Contains(intruderCertificate.Subject, StringComparison.Ordinal)) >= 2,
-                $"node-a refuses the {intruderKind} certificate twice");
+            // Each join attempt is a TLS handshake the seed refuses. Wait for the first refusal, then give the
+            // intruder time to try again (a loaded machine may take longer than this for its next attempt;
+            // whether it came is not what is tested, that it never got in is).
+            int Refusals() => warnings.Count(w => w.Contains("TLS: refused", StringComparison.Ordinal) && w.Contains(intruderCertificate.Subject, StringComparison.Ordinal));
+            Until(() => Refusals() >= 1, $"node-a refuses the {intruderKind} certificate");
+            SpinWait.SpinUntil(() => Refusals() >= 2, TimeSpan.FromSeconds(20));
 
             Assert.DoesNotContain(AkkaCluster.Get(a).State.Members, m => m.Address.Port == ports[2]);
             Assert.DoesNotContain(AkkaCluster.Get(b).State.Members, m => m.Address.Port == ports[2]);

@@ -10,7 +10,7 @@ public sealed class ShardPlanTests
     [InlineData(10, 4, 4)]
     public void Every_sample_is_trained_once_per_epoch_by_exactly_one_worker(int n, int batch, int workers)
     {
-        var plan = new ShardPlan(n, batch, workers, seed: 5);
+        var plan = ShardPlan.PerWorker(n, batch, workers, seed: 5);
         var order = plan.EpochOrder(3);
         var seen = new List<int>();
         for (var step = 0; step < plan.StepsPerEpoch; step++)
@@ -26,8 +26,8 @@ public sealed class ShardPlanTests
     [Fact]
     public void N_workers_with_batch_b_see_the_samples_of_one_worker_with_batch_n_times_b()
     {
-        var two = new ShardPlan(90, 6, 2, seed: 1);
-        var one = new ShardPlan(90, 12, 1, seed: 1);
+        var two = ShardPlan.PerWorker(90, 6, 2, seed: 1);
+        var one = ShardPlan.PerWorker(90, 12, 1, seed: 1);
         Assert.Equal(one.StepsPerEpoch, two.StepsPerEpoch);
         for (var epoch = 0; epoch < 3; epoch++)
         {
@@ -35,6 +35,25 @@ public sealed class ShardPlanTests
             var order = one.EpochOrder(epoch);
             for (var step = 0; step < one.StepsPerEpoch; step++)
                 Assert.Equal(one.Batch(order, step, 0).Order(), two.Batch(order, step, 0).Concat(two.Batch(order, step, 1)).Order());
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Members_sharing_a_fixed_global_batch_train_the_same_steps_on_the_same_samples(int members)
+    {
+        // The run was configured for 3 workers of 4; a loss leaves 2, joiners make 5: still 12 per step.
+        var configured = ShardPlan.PerWorker(100, 4, 3, seed: 2);
+        var now = new ShardPlan(100, configured.GlobalBatch, members, seed: 2);
+        Assert.Equal((12, 9), (now.GlobalBatch, now.StepsPerEpoch));
+        var order = configured.EpochOrder(4);
+        for (var step = 0; step < configured.StepsPerEpoch; step++)
+        {
+            var shares = Enumerable.Range(0, members).Select(m => now.Batch(order, step, m)).ToList();
+            Assert.Equal(Enumerable.Range(0, 3).SelectMany(w => configured.Batch(order, step, w)).Order(), shares.SelectMany(b => b).Order());
+            Assert.True(shares.Max(b => b.Length) - shares.Min(b => b.Length) <= 1, "the shares differ by at most one sample");
         }
     }
 
@@ -50,7 +69,7 @@ public sealed class ShardPlanTests
     [Fact]
     public void More_workers_than_samples_is_refused()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ShardPlan(3, 1, 4, 0));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ShardPlan.PerWorker(3, 1, 4, 0));
         Assert.Contains("3 training samples", e.Message);
     }
 

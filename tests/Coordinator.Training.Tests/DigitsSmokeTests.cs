@@ -24,7 +24,7 @@ public sealed class DigitsSmokeTests(ITestOutputHelper output)
             seed: 42,
             threads: Threads);
         using TorchReplica replica = factory.CreateReplica(0);
-        var plan = new ShardPlan(data.Train.Count, batchSize: 32, workers: 1, seed: 42);
+        var plan = new ShardPlan(data.Train.Count, globalBatch: 32, workers: 1, seed: 42);
         int[] validation = ShardPlan.Slice(data.Validation.Count, worker: 0, workers: 1);
 
         var clock = Stopwatch.StartNew();
@@ -56,7 +56,7 @@ public sealed class DigitsSmokeTests(ITestOutputHelper output)
         DataSplit data = DataSplitter.Split(all, 0.2, seed: 42);
         var factory = new TorchReplicaFactory(data, new ModelSettings([64]), new OptimizerSettings(Momentum: 0.9), seed: 1, threads: Threads);
         using TorchReplica replica = factory.CreateReplica(0);
-        var plan = new ShardPlan(data.Train.Count, batchSize: 32, workers: 1, seed: 1);
+        var plan = new ShardPlan(data.Train.Count, globalBatch: 32, workers: 1, seed: 1);
         int[] order = plan.EpochOrder(1);
         var gradient = new float[replica.ParameterCount];
         var parameters = new float[replica.ParameterCount];

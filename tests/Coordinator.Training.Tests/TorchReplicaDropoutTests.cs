@@ -11,7 +11,7 @@ public sealed class TorchReplicaDropoutTests
     private static readonly int[][] Batches = [.. Enumerable.Range(0, 6).Select(step => Enumerable.Range(step * 20, 20).ToArray())];
 
     [Fact]
-    public void Replicas_with_the_same_seed_and_worker_draw_the_same_dropout_masks_whatever_other_threads_do()
+    public void Replicas_with_the_same_seed_draw_the_same_dropout_masks_whatever_other_threads_do()
     {
         TorchReplicaFactory factory = Factory(Data, new OptimizerSettings(Momentum: 0.9), hidden: [32, 16], dropout: 0.5, seed: 3);
         float[][]? firstRun = null;
@@ -36,7 +36,7 @@ public sealed class TorchReplicaDropoutTests
         try
         {
             var first = new Thread(() => firstRun = Run(factory, worker: 2));
-            var second = new Thread(() => secondRun = Run(factory, worker: 2));
+            var second = new Thread(() => secondRun = Run(factory, worker: 0)); // the worker plays no part
             first.Start();
             second.Start();
             first.Join();
@@ -56,11 +56,36 @@ public sealed class TorchReplicaDropoutTests
             Assert.Equal(firstRun[step], secondRun[step]); // bitwise, step by step
         }
 
-        // Dropout really is on: another worker (another dropout stream) and the same model without dropout differ.
-        float[][] otherWorker = OnThread(() => Run(factory, worker: 1));
+        // Dropout really is on: another epoch (other masks) and the same model without dropout differ.
+        float[][] otherEpoch = OnThread(() => Run(factory, worker: 2, epoch: 1));
         float[][] noDropout = OnThread(() => Run(Factory(Data, new OptimizerSettings(Momentum: 0.9), hidden: [32, 16], dropout: 0, seed: 3), worker: 2));
-        Assert.True(MaxAbsDifference(firstRun[0], otherWorker[0]) > 1e-4);
+        Assert.True(MaxAbsDifference(firstRun[0], otherEpoch[0]) > 1e-4);
         Assert.True(MaxAbsDifference(firstRun[0], noDropout[0]) > 1e-4);
+    }
+
+    [Fact]
+    public void A_batch_split_between_workers_gets_the_masks_it_gets_whole()
+    {
+        // The masks follow the samples, so two workers with 12 and 8 of a batch's samples (in another
+        // order) have, weighted, the gradient of one worker with all 20: with dropout as without.
+        TorchReplicaFactory factory = Factory(Data, new OptimizerSettings(), hidden: [32, 16], dropout: 0.5, seed: 5);
+        int[] batch = Batches[3];
+        int[] first = [.. batch.Where((_, i) => i % 5 < 3).Reverse()];
+        int[] second = [.. batch.Where((_, i) => i % 5 >= 3)];
+        float[] whole = OnThread(() => Gradient(factory, 0, 4, batch));
+        float[] a = OnThread(() => Gradient(factory, 1, 4, first));
+        float[] b = OnThread(() => Gradient(factory, 2, 4, second));
+        float[] weighted = [.. a.Zip(b, (x, y) => (x * first.Length + y * second.Length) / batch.Length)];
+        Assert.True(MaxAbsDifference(whole, weighted) < 1e-6, $"largest difference {MaxAbsDifference(whole, weighted)}");
+        Assert.True(MaxAbsDifference(whole, OnThread(() => Gradient(factory, 0, 5, batch))) > 1e-4, "another epoch draws other masks");
+    }
+
+    private static float[] Gradient(TorchReplicaFactory factory, int worker, int epoch, int[] samples)
+    {
+        using TorchReplica replica = factory.CreateReplica(worker);
+        replica.BeginEpoch(epoch);
+        replica.ComputeGradients(samples);
+        return Gradients(replica);
     }
 
     [Fact]
@@ -82,13 +107,19 @@ public sealed class TorchReplicaDropoutTests
     }
 
     [Fact]
-    public void An_mlp_built_without_a_dropout_seed_still_draws_its_masks_from_its_own_generator()
+    public void An_mlp_built_without_a_dropout_seed_draws_its_masks_from_its_seed_and_the_samples()
     {
         using var first = new Mlp(4, [64], MlpActivation.Relu, 0.5, outputClasses: 2, seed: 9);
         using var second = new Mlp(4, [64], MlpActivation.Relu, 0.5, outputClasses: 2, seed: 9);
         using var otherStream = new Mlp(4, [64], MlpActivation.Relu, 0.5, outputClasses: 2, seed: 9, dropoutSeed: 10);
         using var scope = torch.NewDisposeScope();
         torch.Tensor input = torch.ones(8, 4);
+        int[] samples = [.. Enumerable.Range(100, 8)];
+        Assert.Contains("call Use(epoch, samples)", Assert.Throws<InvalidOperationException>(() => first.forward(input)).Message);
+        foreach (Mlp model in new[] { first, second, otherStream })
+        {
+            model.Masks!.Use(0, samples);
+        }
 
         float[] a = first.forward(input).data<float>().ToArray();
         TorchRuntime.ManualSeed(1); // the global generator plays no part
@@ -103,9 +134,10 @@ public sealed class TorchReplicaDropoutTests
     }
 
     // Created, trained and disposed on the calling thread: the gradient of every step.
-    private static float[][] Run(TorchReplicaFactory factory, int worker)
+    private static float[][] Run(TorchReplicaFactory factory, int worker, int epoch = 0)
     {
         using TorchReplica replica = factory.CreateReplica(worker);
+        replica.BeginEpoch(epoch);
         var gradients = new float[Batches.Length][];
         for (int step = 0; step < Batches.Length; step++)
         {

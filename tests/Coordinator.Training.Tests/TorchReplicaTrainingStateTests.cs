@@ -29,8 +29,9 @@ public sealed class TorchReplicaTrainingStateTests
         Assert.True(file.CanRead, "SaveTrainingState must leave the stream open");
         Train(original, steps: 3, firstStep: 2);
 
-        // Another seed and worker: the weights, optimizer state and dropout stream must all come from the file.
-        using TorchReplica resumed = Factory(Data, settings, dropout: dropout, seed: 77).CreateReplica(3);
+        // Another worker, and a fresh replica: the weights and optimizer state must come from the file (the
+        // dropout masks follow the run's seed, the epoch and the samples, so a resume draws them again).
+        using TorchReplica resumed = Factory(Data, settings, dropout: dropout, seed: 5).CreateReplica(3);
         file.Position = 0;
         resumed.LoadTrainingState(file);
         Assert.Equal(file.Length, file.Position);
@@ -83,8 +84,9 @@ public sealed class TorchReplicaTrainingStateTests
 
     private static void Train(TorchReplica replica, int steps, int firstStep)
     {
-        var plan = new ShardPlan(Data.Train.Count, batchSize: 16, workers: 1, seed: 9);
+        var plan = new ShardPlan(Data.Train.Count, globalBatch: 16, workers: 1, seed: 9);
         int[] order = plan.EpochOrder(1);
+        replica.BeginEpoch(1);
         for (int step = firstStep; step < firstStep + steps; step++)
         {
             replica.ComputeGradients(plan.Batch(order, step, worker: 0));

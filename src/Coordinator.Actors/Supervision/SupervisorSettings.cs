@@ -32,15 +32,6 @@ public sealed record SupervisorSettings(
     /// <summary>How many times an epoch may be restarted after lost workers before the run fails.</summary>
     public int MaxRestarts { get; init; }
 
-    /// <summary>Training samples and per-worker batch size: with them, the steps per epoch follow the
-    /// number of members; without them (0), <see cref="StepsPerEpoch"/> is used as given.</summary>
-    public int TrainSamples { get; init; }
-
-    public int BatchSize { get; init; }
-
-    public int StepsFor(int workers) =>
-        TrainSamples > 0 && BatchSize > 0 ? (TrainSamples + BatchSize * workers - 1) / (BatchSize * workers) : StepsPerEpoch;
-
     public string PersistenceId => $"run-{RunId}";
 
     /// <summary>Where ModelCheckpoint's relative file names go.</summary>

@@ -220,7 +220,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         for (var rank = 0; rank < ring.Count; rank++)
             ring[rank].Tell(new WorkerCommands.StartEpoch(_attempt, epoch, started.LearningRate, rank, ring));
         Timers.StartSingleTimer("epoch-timeout", new EpochTimedOut(epoch), _settings.EpochTimeout);
-        _observer.Tell(new RunProgress.EpochBegan(epoch, _settings.Epochs, _settings.StepsFor(ring.Count), started.LearningRate));
+        _observer.Tell(new RunProgress.EpochBegan(epoch, _settings.Epochs, _settings.StepsPerEpoch, started.LearningRate));
     }
 
     private void TrainingEpoch(int epoch)

@@ -5,6 +5,7 @@ using Coordinator.Actors.Protocol;
 using Coordinator.Core.Data;
 using Coordinator.Core.Model;
 using Coordinator.Core.Replicas;
+using Coordinator.Core.Storage;
 
 namespace Coordinator.Actors.Workers;
 
@@ -38,6 +39,7 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
     {
         var plan = setup.Plan(a.Workers);
         var order = plan.EpochOrder(a.Epoch);
+        replica.BeginEpoch(a.Epoch);
         var bytesBefore = BytesSent;
         double lossSum = 0;
         int correct = 0, count = 0, steps = 0;
@@ -45,6 +47,7 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
         for (var step = 0; step < plan.StepsPerEpoch; step++)
         {
             if (abandoned()) throw new OperationCanceledException("the epoch was abandoned");
+            FaultInjection.BeforeStep();
             var batch = plan.Batch(order, step, a.Rank);
             var result = replica.ComputeGradients(batch);
             onBatch(new WorkerReports.BatchTrained(a.Rank, a.Epoch, step, result.LossSum, result.Count, a.Version));

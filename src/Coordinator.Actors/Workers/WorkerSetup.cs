@@ -8,8 +8,10 @@ namespace Coordinator.Actors.Workers;
 /// <param name="Index">This process's index for the worker: names it and seeds its replica's dropout generator.</param>
 /// <param name="TrainCount">Samples in the training set (all workers hold the same split).</param>
 /// <param name="ValidationCount">Samples in the validation set.</param>
+/// <param name="GlobalBatch">Samples per step over all members (the configured batch-size x workers): fixed for
+/// the run, so when membership changes each member's share changes and the optimisation does not.</param>
 public sealed record WorkerSetup(
-    int Index, int TrainCount, int ValidationCount, int BatchSize, long Seed, bool Shuffle,
+    int Index, int TrainCount, int ValidationCount, int GlobalBatch, long Seed, bool Shuffle,
     SyncMode Sync, int SyncEvery)
 {
     /// <summary>How often a worker asks the supervisor again to register (not yet answered, refused, or after a hand-over).</summary>
@@ -18,7 +20,7 @@ public sealed record WorkerSetup(
     /// <summary>The name the worker registers under; unique within the run (a node prefixes its address).</summary>
     public string Name { get; init; } = ActorName(Index);
 
-    public ShardPlan Plan(int workers) => new(TrainCount, BatchSize, workers, Seed, Shuffle);
+    public ShardPlan Plan(int workers) => new(TrainCount, GlobalBatch, workers, Seed, Shuffle);
 
     /// <summary>Actor name of local worker <paramref name="index"/>.</summary>
     public static string ActorName(int index) => $"worker-{index}";

@@ -22,7 +22,7 @@ public static class WorkerAssignment
         var split = DataSplitter.Split(TabularCsvLoader.Load(dataPath, settings.Data.Format), settings.Data.ValidationSplit, training.Seed);
         var threads = training.ThreadsPerWorker > 0 ? training.ThreadsPerWorker : 1; // nodes may share cores: one unless set
         var factory = new TorchReplicaFactory(split, settings.Model, settings.Optimizer, training.Seed, threads);
-        var setup = new WorkerSetup(assignment.WorkerIndex, split.Train.Count, split.Validation.Count, training.BatchSize,
+        var setup = new WorkerSetup(assignment.WorkerIndex, split.Train.Count, split.Validation.Count, training.GlobalBatch,
             training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery);
         return (setup, factory);
     }

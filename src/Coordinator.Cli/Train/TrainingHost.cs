@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Akka.Actor;
 using Coordinator.Actors.Supervision;
 using Coordinator.Actors.Workers;
@@ -23,20 +24,10 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
     /// or <see cref="DataError"/>, raised before any folder is created.</summary>
     public static PreparedRun Prepare(TrainOptions options)
     {
-        var config = RunConfigReader.ReadFile(options.ConfigPath ?? throw new ConfigurationError("--config", "(missing)", "give a run configuration, or --resume RUN_DIR"));
-        var training = config.Settings.Training;
-        if (options.Workers is { } w)
-        {
-            if (w < 1) throw new ConfigurationError("--workers", w.ToString(), "must be 1 or more");
-            training = training with { Workers = w };
-        }
-        if (options.Epochs is { } e)
-        {
-            if (e < 1) throw new ConfigurationError("--epochs", e.ToString(), "must be 1 or more");
-            training = training with { Epochs = e };
-        }
-        if (options.Seed is { } s) training = training with { Seed = s };
-        var settings = config.Settings with { Training = training };
+        var path = options.ConfigPath ?? throw new ConfigurationError("--config", "(missing)", "give a run configuration, or --resume RUN_DIR");
+        var config = RunConfigReader.ReadFile(path);
+        var settings = config.Settings with { Training = WithFlags(config, path, options) };
+        var training = settings.Training;
 
         var data = TabularCsvLoader.Load(settings.Data.Path, settings.Data.Format);
         var split = DataSplitter.Split(data, settings.Data.ValidationSplit, training.Seed);
@@ -45,6 +36,21 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
                 $"must not exceed the {split.Train.Count} training samples (each worker needs a shard)");
         RunPreflight.Check(config.Callbacks, settings.Optimizer.LearningRate, training.Workers);
         return new PreparedRun(config, settings, split);
+    }
+
+    // The flags are read as HOCON lines after the file's own (as run.conf records them), so what follows
+    // from them follows: min-workers and max-workers left unset go with --workers.
+    private static TrainingSettings WithFlags(RunConfig config, string path, TrainOptions options)
+    {
+        if (options.Workers is < 1) throw new ConfigurationError("--workers", options.Workers.Value.ToString(CultureInfo.InvariantCulture), "must be 1 or more");
+        if (options.Epochs is < 1) throw new ConfigurationError("--epochs", options.Epochs.Value.ToString(CultureInfo.InvariantCulture), "must be 1 or more");
+        var lines = new List<string>();
+        if (options.Workers is { } w) lines.Add($"training.workers = {w.ToString(CultureInfo.InvariantCulture)}");
+        if (options.Epochs is { } e) lines.Add($"training.epochs = {e.ToString(CultureInfo.InvariantCulture)}");
+        if (options.Seed is { } s) lines.Add($"training.seed = {s.ToString(CultureInfo.InvariantCulture)}");
+        if (lines.Count == 0) return config.Settings.Training;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return RunConfigReader.Parse(config.Text.TrimEnd() + "\n" + string.Join("\n", lines) + "\n", folder).Settings.Training;
     }
 
     public int Run()
@@ -71,7 +77,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
 
         var threads = settings.ThreadsPerWorker(Environment.ProcessorCount);
         var factory = new TorchReplicaFactory(split, settings.Model, settings.Optimizer, training.Seed, threads);
-        var setup = new WorkerSetup(0, split.Train.Count, split.Validation.Count, training.BatchSize,
+        var setup = new WorkerSetup(0, split.Train.Count, split.Validation.Count, training.GlobalBatch,
             training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery);
         var supervisorSettings = SupervisorSettingsFor(runId, folder, prepared);
 
@@ -107,12 +113,11 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         var (settings, split) = (prepared.Settings, prepared.Data);
         var training = settings.Training;
         return new SupervisorSettings(runId, folder, training.Workers, training.Epochs,
-            new ShardPlan(split.Train.Count, training.BatchSize, training.Workers, training.Seed, settings.Data.Shuffle).StepsPerEpoch,
+            new ShardPlan(split.Train.Count, training.GlobalBatch, training.Workers, training.Seed, settings.Data.Shuffle).StepsPerEpoch,
             prepared.Config.Callbacks, settings.Optimizer.LearningRate, training.Sync.ToString().ToLowerInvariant(), training.Seed,
             prepared.Config.Sha256, training.EpochTimeout ?? TimeSpan.FromMinutes(5), training.SnapshotEvery)
         {
             MinWorkers = training.MinWorkers, MaxWorkers = training.MaxWorkers, MaxRestarts = training.MaxRestarts,
-            TrainSamples = split.Train.Count, BatchSize = training.BatchSize,
         };
     }
 

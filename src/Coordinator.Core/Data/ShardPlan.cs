@@ -2,29 +2,34 @@ namespace Coordinator.Core.Data;
 
 /// <summary>
 /// Which samples each worker trains on, step by step. Each epoch shuffles the training set by
-/// (seed, epoch) alone; step k takes the next <c>batch-size x workers</c> samples of that order
-/// (the global batch) and worker i takes positions i, i + N, i + 2N, ... of it. So the workers'
-/// shards are disjoint, every worker runs the same number of steps (a worker may get fewer
-/// samples, or none, in the last step), and N workers with batch b see exactly the samples, in
-/// the same steps, that one worker with batch N x b sees.
+/// (seed, epoch) alone; step k takes the next global batch of that order and member i of N takes
+/// positions i, i + N, i + 2N, ... of it. So the members' shards are disjoint, every member runs
+/// the same number of steps (a member may get fewer samples, or none, in the last step), and any
+/// number of members see exactly the samples, in the same steps, that one worker with the whole
+/// global batch sees. The global batch is fixed for the run (the configured batch-size x workers),
+/// so a lost or joining member changes who trains which sample, never the optimisation.
 /// </summary>
 public sealed class ShardPlan
 {
     private readonly int _trainCount;
-    private readonly int _batchSize;
+    private readonly int _globalBatch;
     private readonly int _workers;
     private readonly long _seed;
     private readonly bool _shuffle;
 
-    public ShardPlan(int trainCount, int batchSize, int workers, long seed, bool shuffle = true)
+    public ShardPlan(int trainCount, int globalBatch, int workers, long seed, bool shuffle = true)
     {
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be 1 or more");
+        if (globalBatch < 1) throw new ArgumentOutOfRangeException(nameof(globalBatch), globalBatch, "must be 1 or more");
         if (workers < 1) throw new ArgumentOutOfRangeException(nameof(workers), workers, "must be 1 or more");
         if (workers > trainCount) throw new ArgumentOutOfRangeException(nameof(workers), workers, $"must not exceed the {trainCount} training samples");
-        (_trainCount, _batchSize, _workers, _seed, _shuffle) = (trainCount, batchSize, workers, seed, shuffle);
+        (_trainCount, _globalBatch, _workers, _seed, _shuffle) = (trainCount, globalBatch, workers, seed, shuffle);
     }
 
-    public int GlobalBatch => _batchSize * _workers;
+    /// <summary>The plan of <paramref name="workers"/> workers with <paramref name="batchSize"/> samples each per step.</summary>
+    public static ShardPlan PerWorker(int trainCount, int batchSize, int workers, long seed, bool shuffle = true) =>
+        new(trainCount, checked(batchSize * workers), workers, seed, shuffle);
+
+    public int GlobalBatch => _globalBatch;
 
     public int StepsPerEpoch => (_trainCount + GlobalBatch - 1) / GlobalBatch;
 
@@ -37,7 +42,7 @@ public sealed class ShardPlan
     {
         var start = step * GlobalBatch;
         var end = Math.Min(start + GlobalBatch, epochOrder.Length);
-        var batch = new List<int>(_batchSize);
+        var batch = new List<int>((GlobalBatch + _workers - 1) / _workers);
         for (var p = start + worker; p < end; p += _workers) batch.Add(epochOrder[p]);
         return batch.ToArray();
     }

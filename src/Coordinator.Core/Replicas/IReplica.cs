@@ -10,6 +10,10 @@ public interface IReplica : IDisposable
     /// <summary>Number of float32 values in the flat parameter (and gradient) vector.</summary>
     int ParameterCount { get; }
 
+    /// <summary>The epoch the following <see cref="ComputeGradients"/> calls belong to: what a sample's dropout
+    /// mask depends on, besides the sample (as a sampler's <c>set_epoch</c> in PyTorch).</summary>
+    void BeginEpoch(int epoch);
+
     /// <summary>Forward and backward on these training samples (indices into the training set);
     /// keeps the gradient of the batch's mean loss. An empty batch leaves a zero gradient.</summary>
     BatchResult ComputeGradients(ReadOnlySpan<int> trainIndices);

@@ -29,6 +29,7 @@ public sealed class LocalClusterRun : IDisposable
         Shared = Directory.CreateDirectory(Path.Combine(Folder, "shared")).FullName;
         RunConfig = Path.Combine(Folder, $"{RunId}.conf");
         File.WriteAllText(RunConfig, ElasticDigits(workers));
+        Workers = workers;
         SupervisorHost = supervisorHost;
         SeedPorts = [FreePort(), FreePort()];
     }
@@ -58,10 +59,12 @@ public sealed class LocalClusterRun : IDisposable
         return (active, standby);
     }
 
-    public CoordinatorProcess StartWorker(string host = "127.0.0.1", IReadOnlyList<string>? wrapper = null) =>
-        StartNode("worker", host, FreePort(), wrapper);
+    public CoordinatorProcess StartWorker(string host = "127.0.0.1", IReadOnlyList<string>? wrapper = null,
+        IReadOnlyDictionary<string, string>? extra = null) =>
+        StartNode("worker", host, FreePort(), wrapper, extra);
 
-    public CoordinatorProcess StartNode(string roles, string host, int port, IReadOnlyList<string>? wrapper = null)
+    public CoordinatorProcess StartNode(string roles, string host, int port, IReadOnlyList<string>? wrapper = null,
+        IReadOnlyDictionary<string, string>? extra = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -80,10 +83,14 @@ public sealed class LocalClusterRun : IDisposable
             environment["COORDINATOR_SHARED"] = Shared;
             environment["COORDINATOR_RUN"] = RunConfig;
         }
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>()) environment[name] = value;
         var node = CoordinatorProcess.Start(["node"], environment, wrapper);
         _nodes.Add(node);
         return node;
     }
+
+    /// <summary>The workers the run is configured with.</summary>
+    public int Workers { get; }
 
     /// <summary>Every event of the run, read back from the PostgreSQL journal.</summary>
     public IReadOnlyList<IRunEvent> Events()

@@ -29,7 +29,7 @@ public sealed class RunHarness
         RunId = runId;
         Folder = folder;
         Observer = kit.CreateTestProbe();
-        var setup = new WorkerSetup(0, 96, 32, batchSize, Seed: 7, Shuffle: true, SyncMode.Gradients, 4);
+        var setup = new WorkerSetup(0, 96, 32, batchSize * workers, Seed: 7, Shuffle: true, SyncMode.Gradients, 4);
         Settings = new SupervisorSettings(RunId, Folder, workers, epochs, setup.Plan(workers).StepsPerEpoch, callbacks, 0.05,
             "gradients", 7, "sha", TimeSpan.FromSeconds(20));
         Supervisor = kit.Sys.ActorOf(TrainingSupervisor.Props(Settings, Observer), $"supervisor-{RunId}-{incarnation}");

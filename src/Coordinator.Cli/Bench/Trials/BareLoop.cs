@@ -26,7 +26,7 @@ public static class BareLoop
 
         TorchRuntime.EnsureInitialized();
         using var model = new Mlp(split.Train.FeatureCount, spec.Hidden, MlpActivation.Relu, spec.Dropout, split.Train.ClassCount,
-            spec.Seed, TorchReplica.DropoutSeed(spec.Seed, 0));
+            spec.Seed);
         using var optimizer = optim.SGD(model.parameters(), spec.LearningRate, momentum: spec.Momentum);
         using var trainX = Features(split.Train);
         using var trainY = Labels(split.Train);
@@ -47,7 +47,9 @@ public static class BareLoop
             for (var step = 0; step < plan.StepsPerEpoch; step++)
             {
                 using var scope = NewDisposeScope();
-                var index = Index(plan.Batch(order, step, 0));
+                var batch = plan.Batch(order, step, 0);
+                model.Masks?.Use(epoch, batch);
+                var index = Index(batch);
                 var y = trainY.index_select(0, index);
                 optimizer.zero_grad();
                 var logits = model.forward(trainX.index_select(0, index));

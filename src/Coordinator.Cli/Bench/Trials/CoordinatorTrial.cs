@@ -37,7 +37,7 @@ public static class CoordinatorTrial
             bytes = events.OfType<EpochCompleted>().OrderBy(e => e.Epoch).Select(e => e.BytesSent).ToList();
             parameters = events.OfType<RunStarted>().Single().ParameterCount;
         }
-        var plan = new ShardPlan(prepared.Data.Train.Count, spec.BatchSize, spec.Workers, spec.Seed);
+        var plan = ShardPlan.PerWorker(prepared.Data.Train.Count, spec.BatchSize, spec.Workers, spec.Seed);
         return new TrialResult(spec.Name, clock.EpochSeconds, prepared.Data.Train.Count, plan.StepsPerEpoch,
             summary.History.OrderBy(h => h.Epoch).Select(h => h.ValAccuracy).ToList(), bytes, parameters,
             clock.EpochCpuSeconds, spec.CountTraffic ? TrafficCounter.Snapshot() : null);
