@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Coordinator.Actors.Protocol;
 
 namespace Coordinator.Actors.Allreduce;
@@ -8,12 +9,18 @@ namespace Coordinator.Actors.Allreduce;
 /// successor, which adds it to its own; in N-1 all-gather steps the finished chunks travel on
 /// and replace. Each worker sends 2(N-1) chunks of about L/N floats: 2(N-1)/N of the vector, the
 /// ring-allreduce bound, and no worker carries more than that.
+/// Chunks are sent from buffers reused every other round: a member starts round r only once it has
+/// finished round r-1, which needed every member to have started r-1 and so to have finished r-2, so
+/// the successor has applied all of this member's round r-2 chunks before their buffers are written
+/// again. (Fresh arrays of megabytes per send were large-object allocations that cost gen-2 collections.)
 /// </summary>
 internal sealed class RingAllreduce(int rank, int size)
 {
     private readonly Queue<AllreduceMessages.RingChunk> _early = new();
     private float[]? _vector;
     private long _round = -1;
+    private readonly float[]?[] _buffers = new float[2 * 2 * Math.Max(size - 1, 0)][];
+    private int _set;
 
     public long BytesSent { get; private set; }
 
@@ -26,6 +33,7 @@ internal sealed class RingAllreduce(int rank, int size)
         if (size == 1) return vector;
         _round = round;
         _vector = vector;
+        _set = 1 - _set;
         Send(0, rank, send);
         float[]? done = null;
         while (done is null && _early.Count > 0) done = Apply(_early.Dequeue(), send);
@@ -52,7 +60,7 @@ internal sealed class RingAllreduce(int rank, int size)
             throw new InvalidOperationException($"chunk {chunk.Chunk} has {chunk.Data.Length} floats, expected {length}");
         var target = vector.AsSpan(start, length);
         if (chunk.Step < size - 1)
-            for (var i = 0; i < length; i++) target[i] += chunk.Data[i];
+            TensorPrimitives.Add(target, chunk.Data, target); // element by element: the same sums as a loop
         else
             chunk.Data.CopyTo(target);
 
@@ -70,7 +78,9 @@ internal sealed class RingAllreduce(int rank, int size)
     private void Send(int step, int chunkIndex, Action<AllreduceMessages.RingChunk> send)
     {
         var (start, length) = Range(chunkIndex, _vector!.Length);
-        var data = _vector.AsSpan(start, length).ToArray();
+        var slot = _set * 2 * (size - 1) + step;
+        var data = _buffers[slot] is { } reused && reused.Length == length ? reused : _buffers[slot] = new float[length];
+        _vector.AsSpan(start, length).CopyTo(data);
         BytesSent += Serialization.CoordinatorSerializer.ChunkSize(length);
         send(new AllreduceMessages.RingChunk(_round, step, chunkIndex, data));
     }
