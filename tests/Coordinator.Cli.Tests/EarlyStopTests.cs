@@ -1,3 +1,5 @@
+using Coordinator.Cli.Hosting;
+using Coordinator.Testing.Persistence;
 using Coordinator.Actors.TestSupport;
 using Coordinator.Core.Reporting;
 using Coordinator.Core.Storage;
@@ -36,7 +38,7 @@ public sealed class EarlyStopTests(ITestOutputHelper output) : IDisposable
         // The model kept is epoch 0's: evaluated again at the end, its val_loss is epoch 0's.
         Assert.Equal(summary.History[0].ValLoss, summary.Final!.ValLoss, 1e-9);
 
-        var events = JournalReplay.Read(Path.Combine(folder, "journal.db"), $"run-{summary.RunId}");
+        var events = JournalEvents.Read(AkkaConfig.ForSqlite(Path.Combine(folder, "journal.db"), null), $"run-{summary.RunId}");
         var stopped = Assert.Single(events.OfType<TrainingStopped>());
         Assert.Equal(1, stopped.Epoch);
         var restored = Assert.Single(events.OfType<BestWeightsRestored>());

@@ -1,3 +1,5 @@
+using Coordinator.Cli.Hosting;
+using Coordinator.Testing.Persistence;
 using Coordinator.Actors.TestSupport;
 using Coordinator.Core.Reporting;
 using Coordinator.Core.Storage;
@@ -21,7 +23,7 @@ public sealed class DigitsRun : IDisposable
         if (Result.Exit == ExitCodes.Ok && File.Exists(Path.Combine(Folder, SummaryJson.FileName)))
         {
             Summary = SummaryJson.Read(Folder);
-            Events = JournalReplay.Read(Path.Combine(Folder, "journal.db"), $"run-{Summary.RunId}");
+            Events = JournalEvents.Read(AkkaConfig.ForSqlite(Path.Combine(Folder, "journal.db"), null), $"run-{Summary.RunId}");
         }
     }
 

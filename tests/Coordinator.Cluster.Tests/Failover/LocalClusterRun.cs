@@ -93,15 +93,8 @@ public sealed class LocalClusterRun : IDisposable
     public int Workers { get; }
 
     /// <summary>Every event of the run, read back from the PostgreSQL journal.</summary>
-    public IReadOnlyList<IRunEvent> Events()
-    {
-        using var system = ActorSystem.Create("journal-reader", AkkaConfig.ForPostgreSql(_database.ConnectionString));
-        var replayed = new TaskCompletionSource<EventReader.Replayed>();
-        var inbox = system.ActorOf(Props.Create(() => new Relay(replayed)));
-        system.ActorOf(Props.Create(() => new EventReader($"run-{RunId}", inbox)));
-        if (!replayed.Task.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException("the journal was not read back within 60s");
-        return replayed.Task.Result.Events;
-    }
+    public IReadOnlyList<IRunEvent> Events() =>
+        JournalEvents.Read(AkkaConfig.ForPostgreSql(_database.ConnectionString), $"run-{RunId}", TimeSpan.FromSeconds(60));
 
     /// <summary>summary.json's final validation accuracy.</summary>
     public static double FinalValAccuracy(string runFolder)
@@ -122,10 +115,5 @@ public sealed class LocalClusterRun : IDisposable
         foreach (var node in _nodes) node.Dispose();
         _database.Dispose();
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
-    }
-
-    private sealed class Relay : ReceiveActor
-    {
-        public Relay(TaskCompletionSource<EventReader.Replayed> replayed) => Receive<EventReader.Replayed>(r => replayed.TrySetResult(r));
     }
 }

@@ -35,7 +35,7 @@ public sealed class JournalFaultTests(ITestOutputHelper output) : JournalFaultKi
     private static string NewId(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
     private RunHarness Run(string id, int incarnation = 1) =>
-        new(this, id, _temp.Combine(id), Callbacks, Loss, incarnation: incarnation);
+        new(this, workers: 2, batchSize: 8, Callbacks, epochs: 30, loss: Loss, runId: id, folder: _temp.Combine(id), incarnation: incarnation);
 
     protected override void Dispose(bool disposing)
     {

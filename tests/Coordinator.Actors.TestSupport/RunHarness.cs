@@ -1,6 +1,4 @@
-using Coordinator.Testing.Persistence;
 using Akka.Actor;
-using Akka.Persistence;
 using Akka.TestKit;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.Supervision;
@@ -8,38 +6,42 @@ using Coordinator.Actors.Workers;
 using Coordinator.Callbacks;
 using Coordinator.Core.Model;
 using Coordinator.Core.Reporting;
+using Coordinator.Testing.Persistence;
 using static Coordinator.Actors.Events.RunEvents;
 
-using Coordinator.Actors.TestSupport;
-
-namespace Coordinator.Recovery.Tests.Actors;
+namespace Coordinator.Actors.TestSupport;
 
 /// <summary>
-/// A real supervisor and real workers (on <see cref="LinearReplica"/>s) in a TestKit, after
-/// tests/Coordinator.Actors.Tests/RunHarness.cs; an incarnation stands for one process of the run.
+/// A real supervisor and real workers (on <see cref="LinearReplica"/>s) in a TestKit, for the actor and
+/// recovery tests; an incarnation stands for one process of the run (a run id and folder given again
+/// resume it).
 /// </summary>
 public sealed class RunHarness
 {
     private readonly Akka.TestKit.Xunit2.TestKit _kit;
 
-    public RunHarness(Akka.TestKit.Xunit2.TestKit kit, string runId, string folder, IReadOnlyList<CallbackSettings> callbacks,
-        Func<int, int, int, double>? loss, int epochs = 30, int workers = 2, int batchSize = 8, int incarnation = 1)
+    public RunHarness(Akka.TestKit.Xunit2.TestKit kit, int workers, int batchSize, IReadOnlyList<CallbackSettings> callbacks,
+        int epochs = 5, double lr = 0.05, SyncMode sync = SyncMode.Gradients, int syncEvery = 4, int train = 96,
+        Func<int, int, int, double>? loss = null, string? runId = null, string? folder = null, int incarnation = 1,
+        int snapshotEvery = 100)
     {
         _kit = kit;
-        RunId = runId;
-        Folder = folder;
+        RunId = runId ?? Guid.NewGuid().ToString("N")[..8];
+        Folder = folder ?? Path.Combine(Path.GetTempPath(), "coordinator-actor-tests", RunId);
+        Factory = new LinearReplicaFactory(features: 3, loss);
         Observer = kit.CreateTestProbe();
-        var setup = new WorkerSetup(0, 96, 32, batchSize * workers, Seed: 7, Shuffle: true, SyncMode.Gradients, 4);
-        Settings = new SupervisorSettings(RunId, Folder, workers, epochs, setup.Plan(workers).StepsPerEpoch, callbacks, 0.05,
-            "gradients", 7, "sha", TimeSpan.FromSeconds(20));
+        var setup = new WorkerSetup(0, train, 32, batchSize * workers, Seed: 7, Shuffle: true, sync, syncEvery);
+        Settings = new SupervisorSettings(RunId, Folder, workers, epochs, setup.Plan(workers).StepsPerEpoch, callbacks, lr,
+            sync.ToString().ToLowerInvariant(), 7, "sha", TimeSpan.FromSeconds(20), snapshotEvery);
         Supervisor = kit.Sys.ActorOf(TrainingSupervisor.Props(Settings, Observer), $"supervisor-{RunId}-{incarnation}");
-        WorkerGroup = kit.Sys.ActorOf(Coordinator.Actors.Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers),
-            new LinearReplicaFactory(features: 3, loss), Supervisor), $"workers-{RunId}-{incarnation}");
+        WorkerGroup = kit.Sys.ActorOf(Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers), Factory, Supervisor),
+            $"workers-{RunId}-{incarnation}");
         Observer.Watch(Supervisor); // so that a supervisor stopping without a word ends the wait at once
     }
 
     public string RunId { get; }
     public string Folder { get; }
+    public LinearReplicaFactory Factory { get; }
     public TestProbe Observer { get; }
     public SupervisorSettings Settings { get; }
     public IActorRef Supervisor { get; }
@@ -55,9 +57,7 @@ public sealed class RunHarness
         return (finished.Summary, progress);
     }
 
-    /// <summary>
-    /// Waits until the observer is told RunFinished (returned) or the supervisor stops without it (null).
-    /// </summary>
+    /// <summary>Waits until the observer is told RunFinished (returned) or the supervisor stops without it (null).</summary>
     public (RunProgress.RunFinished? Finished, List<object> Progress) AwaitEnd(TimeSpan? timeout = null)
     {
         var progress = new List<object>();
@@ -88,8 +88,9 @@ public sealed class RunHarness
         probe.Watch(WorkerGroup);
         _kit.Sys.Stop(Supervisor);
         _kit.Sys.Stop(WorkerGroup);
-        var stopped = new[] { probe.ExpectMsg<Terminated>().ActorRef, probe.ExpectMsg<Terminated>().ActorRef };
-        Assert.Equal(new HashSet<IActorRef> { Supervisor, WorkerGroup }, stopped.ToHashSet());
+        var stopped = new[] { probe.ExpectMsg<Terminated>().ActorRef, probe.ExpectMsg<Terminated>().ActorRef }.ToHashSet();
+        if (!stopped.SetEquals([Supervisor, WorkerGroup]))
+            throw new InvalidOperationException($"expected the supervisor and the workers to stop; stopped: {string.Join(", ", stopped)}");
     }
 
     /// <summary>Every event of the run, from the first (snapshots ignored).</summary>
