@@ -76,8 +76,11 @@ public sealed class FailoverTests(ReferenceAccuracy reference, ITestOutputHelper
     {
         using var cluster = new LocalClusterRun(workers: 2);
         var (active, _) = cluster.StartSupervisors();
-        cluster.StartWorker();
-        cluster.StartWorker();
+        // 5 ms a step (45 steps an epoch): the run lasts long enough for a process started at epoch 3 to
+        // build its replica and join well before the early stop (at epoch 20), however loaded the machine.
+        var paced = new Dictionary<string, string> { [FaultInjection.StepDelayVariable] = "5" };
+        cluster.StartWorker(extra: paced);
+        cluster.StartWorker(extra: paced);
         active.WaitForLine(l => l.StartsWith("Epoch 3/", StringComparison.Ordinal), Long);
 
         cluster.StartWorker();
