@@ -251,8 +251,23 @@ public sealed class TrainCommandTests(DigitsRun run, ITestOutputHelper output) :
     public void Learning_rate_changes_in_the_journal_are_those_in_summary_json()
     {
         var summary = Summary;
-        var changes = run.Events.OfType<LearningRateChanged>().Select(c => new LrChangeRecord(c.Epoch, c.From, c.To, c.Reason));
+        var changes = run.Events.OfType<LearningRateChanged>().Select(c => new LrChangeRecord(c.Epoch, c.From, c.To, c.Reason)).ToList();
+        output.WriteLine($"{changes.Count} rate change(s): {string.Join("; ", changes)}");
         Assert.Equal(summary.LrChanges, changes);
+
+        // Whether or not the plateau cut the rate in these epochs, the rates the epochs trained with follow
+        // the changes: digits.conf has no scheduler, so an epoch trains with the rate of the epoch before
+        // unless ReduceLROnPlateau cut it at that epoch's end. The optimizer holds the rate as float32.
+        var rates = run.Events.OfType<EpochCompleted>().Select(e => e.LearningRate).ToList();
+        Assert.Equal(summary.History.Select(h => h.Lr), rates);
+        Assert.Equal((float)0.05, rates[0]);
+        for (var e = 1; e < rates.Count; e++)
+            Assert.Equal(changes.SingleOrDefault(c => c.Epoch == e - 1)?.To ?? rates[e - 1], rates[e]);
+        Assert.All(changes, c =>
+        {
+            Assert.Equal("plateau", c.Reason);
+            Assert.Equal(rates[c.Epoch], c.From);
+        });
     }
 
     [Fact]
