@@ -193,9 +193,14 @@ public sealed class HistoryCommandTests : IDisposable
         var run = ScriptedRuns.StoppedAndResumed(_temp.Path);
         var before = Snapshot(run.Folder);
 
-        Cli.Run("history", run.Folder);
-        Cli.Run("runs", _temp.Path);
+        // Both read the whole journal (and history checks every file), so a pass is not an early exit.
+        var history = Cli.Run("history", run.Folder);
+        var runs = Cli.Run("runs", _temp.Path);
 
+        Assert.True(history.Exit == 0, history.Err);
+        Assert.True(runs.Exit == 0, runs.Err);
+        Assert.Contains("run r1: 13 events", history.Out);
+        Assert.Contains(runs.Lines, l => l.StartsWith("r1 ", StringComparison.Ordinal) && l.Contains("stopped", StringComparison.Ordinal));
         Assert.Equal(before, Snapshot(run.Folder));
     }
 
