@@ -132,8 +132,8 @@ public static class TrainingPlot
     private static Plot RatePanel(RunSummary summary)
     {
         var plot = new Plot();
-        var points = summary.History.Where(e => double.IsFinite(e.Lr) && e.Lr > 0).ToList();
-        var log = points.Count > 0 && points.Max(e => e.Lr) > 10 * points.Min(e => e.Lr);
+        var points = RatePoints(summary.History);
+        var log = RateAxisIsLog(summary.History);
         plot.YLabel(log ? "learning rate (log)" : "learning rate");
         if (points.Count > 0)
         {
@@ -165,6 +165,19 @@ public static class TrainingPlot
         ShowLegend(plot);
         return plot;
     }
+
+    /// <summary>
+    /// Whether the learning-rate panel draws its axis on a log scale: when the plotted rates (finite and
+    /// positive; the others are left out) span more than 10x. A constant or gently changed rate stays linear.
+    /// </summary>
+    public static bool RateAxisIsLog(IReadOnlyList<EpochRecord> history)
+    {
+        var points = RatePoints(history);
+        return points.Count > 0 && points.Max(e => e.Lr) > 10 * points.Min(e => e.Lr);
+    }
+
+    private static List<EpochRecord> RatePoints(IReadOnlyList<EpochRecord> history) =>
+        history.Where(e => double.IsFinite(e.Lr) && e.Lr > 0).ToList();
 
     private static void ShowLegend(Plot plot)
     {

@@ -65,9 +65,13 @@ public sealed class TrainingRunTests(Xunit.Abstractions.ITestOutputHelper output
     public void Local_sgd_averages_the_parameters_at_every_epoch_end()
     {
         var run = new RunHarness(this, workers: 2, batchSize: 4, epochs: 2, callbacks: [], sync: SyncMode.Parameters, syncEvery: 3);
-        var (summary, _) = run.Finish();
+        var (summary, progress) = run.Finish();
         Assert.Equal(RunStatus.Completed, summary.Status);
+        Assert.Equal(2, summary.EpochsRun);
+        // The supervisor compares the members' parameter hashes at every epoch end and warns when they differ.
+        Assert.DoesNotContain(progress.OfType<RunProgress.Warning>(), w => w.Message.Contains("differ"));
         var replicas = run.Factory.Made.Values.ToList();
+        Assert.Equal(2, replicas.Count);
         Assert.Equal(replicas[0].Parameters, replicas[1].Parameters);
     }
 

@@ -26,7 +26,7 @@ public sealed class BenchOutputTests : IDisposable
             "--json", json, "--data", Path.Combine(AppContext.BaseDirectory, "data", "digits.csv.gz"));
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
 
-        Assert.Contains("machine: 2", stdout.Replace($"machine: {Environment.ProcessorCount}", "machine: 2"));
+        Assert.Contains($"machine: {Environment.ProcessorCount} cores (", stdout);
         Assert.Contains("workload: ", stdout);
         var header = stdout.Split('\n').Select(l => l.Trim()).ToList().FindIndex(l => l.StartsWith("| id | comparison |", StringComparison.Ordinal));
         Assert.True(header >= 0, stdout);

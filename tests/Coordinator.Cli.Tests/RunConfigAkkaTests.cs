@@ -34,7 +34,7 @@ public sealed class RunConfigAkkaTests : IDisposable
     }
 
     [Fact]
-    public void A_nested_akka_setting_in_the_run_configuration_reaches_the_actor_system()
+    public void A_nested_akka_setting_in_the_run_configuration_reaches_the_actor_systems_configuration()
     {
         var config = ComposedFor("akka.persistence.journal.sql.auto-initialize = off");
         Assert.False(config.GetBoolean("akka.persistence.journal.sql.auto-initialize"),

@@ -50,7 +50,30 @@ public class TrainingPlotTests
     {
         var run = Samples.StoppedRun();
         var flat = run with { History = [.. run.History.Select(e => e with { Lr = 0.001 })], LrChanges = [] };
+
+        Assert.False(TrainingPlot.RateAxisIsLog(flat.History));
         Assert.Equal(PngSignature, TrainingPlot.RenderPng(flat)[..8]);
+    }
+
+    [Fact]
+    public void A_rate_cut_by_more_than_10x_uses_a_log_axis()
+    {
+        var run = Samples.StoppedRun(); // 0.01 down to 0.00008: 125x
+        Assert.True(TrainingPlot.RateAxisIsLog(run.History));
+        Assert.Equal(PngSignature, TrainingPlot.RenderPng(run)[..8]);
+    }
+
+    [Theory]
+    [InlineData(new[] { 0.01, 0.001 }, false)]          // exactly 10x: still linear
+    [InlineData(new[] { 0.01, 0.00099 }, true)]         // just over 10x
+    [InlineData(new[] { 0.01, 0.002, 0.0004 }, true)]   // 25x over three steps
+    [InlineData(new[] { 0.01, 0.0, 0.005 }, false)]     // a zero rate cannot be drawn on a log axis: left out
+    [InlineData(new[] { 0.01, double.NaN, 1e-9 }, true)] // NaN left out, the rest spans 10^7
+    [InlineData(new double[0], false)]                   // no epochs
+    public void The_rate_axis_is_log_only_when_the_drawable_rates_span_more_than_10x(double[] rates, bool log)
+    {
+        var history = rates.Select((lr, epoch) => new EpochRecord(epoch, lr, 1, 0.5, 1, 0.5, 1)).ToList();
+        Assert.Equal(log, TrainingPlot.RateAxisIsLog(history));
     }
 
     // IHDR: width and height as big-endian 32-bit integers at bytes 16..23.

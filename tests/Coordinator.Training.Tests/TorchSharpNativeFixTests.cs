@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace Coordinator.Training.Tests;
@@ -11,14 +10,9 @@ public sealed class TorchSharpNativeFixTests : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    [Fact]
+    [LinuxFact("the package ships this ELF file for linux-x64 only", X64Only = true)]
     public void Marks_the_GLIBCXX_3_4_32_requirement_weak_in_a_copy_and_only_once()
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.OSArchitecture != Architecture.X64)
-        {
-            return; // the package ships this ELF file for linux-x64 only
-        }
-
         string pristine = PristinePackageCopy();
         string copy = Path.Combine(directory, TorchSharpNativeFix.LibraryFileName);
         File.Copy(pristine, copy);
@@ -38,14 +32,9 @@ public sealed class TorchSharpNativeFixTests : IDisposable
         Assert.False(TorchSharpNativeFix.IsVersionNeedWeak(pristine, Version), "the NuGet cache must stay untouched");
     }
 
-    [Fact]
+    [LinuxFact("it patches a copy of the machine's libstdc++.so.6")]
     public void Leaves_files_without_that_requirement_alone()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         string? libstdcxx = TorchSharpNativeFix.FindLibStdCxx();
         Assert.NotNull(libstdcxx); // the .NET runtime itself links libstdc++.so.6
         Assert.True(TorchSharpNativeFix.DefinesVersion(libstdcxx, "GLIBCXX_3.4")); // the base version, always there

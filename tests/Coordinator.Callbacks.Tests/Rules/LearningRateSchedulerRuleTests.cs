@@ -65,27 +65,20 @@ public class LearningRateSchedulerRuleTests
         Assert.Equal(F32s(0.2, 0.15), Rates(new CosineSchedule(0.2, 2, 0.5), 2));
     }
 
-    // Cosine with alpha = 0 would reach a rate of exactly 0 at decay-epochs (cos(pi) == -1), which the
-    // scheduler refuses; a configuration that builds must not fail mid-run, so it is refused up front.
-    [Fact]
-    public void Cosine_with_the_default_alpha_is_refused_up_front_or_runs_past_decay_epochs()
+    // Keras's CosineDecay defaults alpha to 0, which ends at a rate of exactly 0 at decay-epochs
+    // (cos(pi) == -1); the scheduler refuses such a rate, so the configuration is refused before the run.
+    [Theory]
+    [InlineData(null, "0")]  // the default
+    [InlineData(0.0, "0")]
+    [InlineData(-0.25, "-0.25")]
+    public void Cosine_with_alpha_0_or_below_is_refused_up_front_naming_alpha_and_the_value(double? alpha, string value)
     {
-        var settings = new LearningRateSchedulerSettings(new CosineSchedule(0.1, 10));
-        CallbackEngine engine;
-        try
-        {
-            engine = Runner.Engine(0.1, settings);
-        }
-        catch (CallbackConfigurationException)
-        {
-            return; // refused up front: fine
-        }
-        engine.TrainBegin();
-        for (var epoch = 0; epoch < 12; epoch++)
-        {
-            engine.BeginEpoch(epoch); // throws CallbackException at epoch 10 today
-            engine.EndEpoch(Logs(("loss", 1.0)));
-        }
+        var schedule = alpha is { } a ? new CosineSchedule(0.1, 10, a) : new CosineSchedule(0.1, 10);
+        var e = Assert.Throws<CallbackConfigurationException>(() => Runner.Engine(0.1, new LearningRateSchedulerSettings(schedule)));
+        Assert.Equal(Name, e.Callback);
+        Assert.Equal("schedule.alpha", e.Field);
+        Assert.Equal(value, e.Value);
+        Assert.StartsWith($"{Name}: schedule.alpha = {value}: cosine: must be above 0 and at most 1", e.Message);
     }
 
     [Fact]
