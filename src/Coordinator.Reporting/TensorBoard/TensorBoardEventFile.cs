@@ -35,7 +35,13 @@ public sealed class TensorBoardEventFile : IDisposable
 
     public void Dispose() => _stream.Dispose();
 
-    private double WallTime() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond;
+    // Seconds since the Unix epoch, as Python's time.time(): whole seconds and the fraction apart, so
+    // the double keeps its sub-millisecond digits.
+    private double WallTime()
+    {
+        var ticks = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks;
+        return ticks / TimeSpan.TicksPerSecond + ticks % TimeSpan.TicksPerSecond / (double)TimeSpan.TicksPerSecond;
+    }
 
     private void Write(byte[] payload)
     {
