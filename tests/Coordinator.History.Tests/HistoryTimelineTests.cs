@@ -17,6 +17,8 @@ public sealed class HistoryTimelineTests
 
     private static string Sha(char c) => new(c, 64);
 
+    private static StoredFile Best(int epoch, char sha) => new($"/runs/r9/state/best-e{epoch:D4}.weights", Sha(sha), 10);
+
     /// <summary>A verifier that answers from a table and records what it was asked.</summary>
     private sealed class FakeFiles(Dictionary<string, string> answers)
     {
@@ -135,7 +137,6 @@ public sealed class HistoryTimelineTests
     [Fact]
     public void Best_weights_the_run_superseded_are_shown_as_deleted_not_missing()
     {
-        StoredFile Best(int epoch, char sha) => new($"/runs/r9/state/best-e{epoch:D4}.weights", Sha(sha), 10);
         var journal = Journal(
             ScriptedRuns.Started("r9"),
             new BestWeightsSaved(0, Best(0, '1')),
@@ -166,7 +167,6 @@ public sealed class HistoryTimelineTests
     [Fact]
     public void In_a_journal_from_before_deletions_were_recorded_superseded_best_weights_count_as_deleted()
     {
-        StoredFile Best(int epoch, char sha) => new($"/runs/r9/state/best-e{epoch:D4}.weights", Sha(sha), 10);
         var journal = Journal(
             ScriptedRuns.Started("r9"),
             new BestWeightsSaved(0, Best(0, '1')),
