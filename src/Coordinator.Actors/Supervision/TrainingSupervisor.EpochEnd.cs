@@ -175,7 +175,7 @@ public sealed partial class TrainingSupervisor
     // again, which must not log it twice). A relative file name is inside the run folder.
     private void WriteLogLine(LogLineWriteRequested line)
     {
-        var path = Path.IsPathRooted(line.Path) ? line.Path : Path.Combine(_settings.RunFolder, line.Path);
+        var path = LogPath(line.Path);
         try
         {
             _store.AppendLog(path, line.Header, line.Row, line.Truncate);
@@ -185,6 +185,35 @@ public sealed partial class TrainingSupervisor
             _observer.Tell(new RunProgress.Warning($"{line.Source}: could not write {path}: {e.Message}"));
         }
     }
+
+    // A row is appended just after its epoch is stored: a process that ended in between left it out.
+    // It cannot be written again (the callbacks' logs of that epoch are gone), so say so.
+    private void WarnAboutMissingLogRows(int lastStoredEpoch)
+    {
+        foreach (var logger in _settings.Callbacks.OfType<CsvLoggerSettings>())
+        {
+            var path = LogPath(logger.Filename);
+            var lastRow = CsvLogRows.LastEpoch(ReadText(path), logger.Separator);
+            if (lastRow < lastStoredEpoch)
+                _observer.Tell(new RunProgress.Warning(
+                    $"{logger.Type}: {path} has no row for epoch {lastRow + 2}{(lastStoredEpoch > lastRow + 1 ? $" to {lastStoredEpoch + 1}" : "")} " +
+                    "(the process ended after the epoch was stored, before its row was written); history.csv will have it"));
+        }
+    }
+
+    private string ReadText(string path)
+    {
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(_store.Read(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private string LogPath(string filename) => Path.IsPathRooted(filename) ? filename : Path.Combine(_settings.RunFolder, filename);
 
     private void TryDelete(string path)
     {
