@@ -11,12 +11,12 @@ namespace Coordinator.Configuration;
 
 /// <summary>
 /// Reads a run configuration (<c>hocon/digits.conf</c>): sections <c>data</c>, <c>model</c>,
-/// <c>optimizer</c>, <c>training</c>, the <c>callbacks</c> list, and optionally <c>akka</c>
+/// <c>optimizer</c>, <c>training</c>, the <c>callbacks</c> list, <c>reporting</c>, and optionally <c>akka</c>
 /// overrides. Unknown keys are errors; relative paths are relative to the file's folder.
 /// </summary>
 public static class RunConfigReader
 {
-    private static readonly string[] Sections = ["data", "model", "optimizer", "training", "callbacks", "akka"];
+    private static readonly string[] Sections = ["data", "model", "optimizer", "training", "callbacks", "reporting", "akka"];
 
     public static RunConfig ReadFile(string path)
     {
@@ -45,10 +45,11 @@ public static class RunConfigReader
         var model = Model(Section(root, "model") ?? new HoconFields("model", new HoconObject()));
         var optimizer = Optimizer(Section(root, "optimizer") ?? new HoconFields("optimizer", new HoconObject()));
         var training = Training(Section(root, "training") ?? new HoconFields("training", new HoconObject()));
+        var reporting = Reporting(Section(root, "reporting") ?? new HoconFields("reporting", new HoconObject()));
         var callbacks = CallbackConfigReader.Read(config);
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
         // The whole text is the Akka override layer: only its akka { } section means anything to Akka.
-        return new RunConfig(new RunSettings(data, model, optimizer, training), callbacks, text, sha,
+        return new RunConfig(new RunSettings(data, model, optimizer, training) { Reporting = reporting }, callbacks, text, sha,
             config.HasPath("akka") ? text : null);
     }
 
@@ -150,6 +151,26 @@ public static class RunConfigReader
         {
             MinWorkers = minWorkers, MaxWorkers = maxWorkers, MaxRestarts = maxRestarts,
         };
+    }
+
+    // reporting.tensorboard.update-freq: Keras's TensorBoard update_freq ("epoch", "batch" or every N batches).
+    private static ReportingSettings Reporting(HoconFields f)
+    {
+        int? updateFreq = null;
+        if (f.Object("tensorboard") is { } tb)
+        {
+            updateFreq = tb.String("update-freq") is not { } text ? null : text.Trim() switch
+            {
+                "epoch" => null,
+                "batch" => 1,
+                var n when int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var batches) && batches >= 1 => batches,
+                _ => throw new ConfigurationError(tb.FieldPath("update-freq"), text,
+                    "must be epoch (epoch scalars only), batch, or a whole number of batches, 1 or more (also the running loss every that many batches)"),
+            };
+            tb.RejectUnknown("reporting.tensorboard");
+        }
+        f.RejectUnknown("reporting");
+        return new ReportingSettings(updateFreq);
     }
 
     private static TimeSpan Duration(HoconFields f, string key, TimeSpan fallback)

@@ -36,7 +36,17 @@ public sealed record TrainingSettings(
 /// <summary>A whole run's settings apart from the callbacks.</summary>
 public sealed record RunSettings(DataSettings Data, ModelSettings Model, OptimizerSettings Optimizer, TrainingSettings Training)
 {
+    public ReportingSettings Reporting { get; init; } = ReportingSettings.Default;
+
     /// <summary>Intra-op threads per worker: as set, or the cores shared out so that workers x threads &lt;= cores.</summary>
     public int ThreadsPerWorker(int cores) =>
         Training.ThreadsPerWorker > 0 ? Training.ThreadsPerWorker : Math.Max(1, cores / Training.Workers);
+}
+
+/// <summary>What the run writes for people and tools besides its journal.</summary>
+/// <param name="TensorBoardUpdateFreq">Null: TensorBoard gets epoch scalars only (Keras's <c>update_freq = "epoch"</c>);
+/// N: also the running loss every N batches (Keras's integer <c>update_freq</c>; 1 = "batch").</param>
+public sealed record ReportingSettings(int? TensorBoardUpdateFreq = null)
+{
+    public static readonly ReportingSettings Default = new();
 }

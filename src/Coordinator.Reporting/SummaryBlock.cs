@@ -22,7 +22,7 @@ public static class SummaryBlock
         var epochs = summary.EpochsRun == 1 ? "1 epoch" : $"{summary.EpochsRun} epochs";
         var lines = new List<string> { $"Run {summary.RunId} {RunStatusConverter.Name(summary.Status)} after {epochs}" };
         if (Best(summary) is { } best) lines.Add(Field("best", best));
-        if (!string.IsNullOrWhiteSpace(summary.StopReason)) lines.Add(Field("stopped", summary.StopReason));
+        if (!string.IsNullOrWhiteSpace(summary.StopReason)) lines.Add(Field("stopped", EpochNumbering.ToScreen(summary.StopReason)));
         if (!string.IsNullOrWhiteSpace(summary.Error)) lines.Add(Field("error", summary.Error));
         if (summary.Final is { } f)
             lines.Add(Field("final", $"loss {NumberText.Metric(f.Loss)}  acc {NumberText.Metric(f.Accuracy)}  " +

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Coordinator.Callbacks;
+using Coordinator.Core.Reporting;
 
 namespace Coordinator.Simulation;
 
@@ -29,7 +30,7 @@ public static class SimulationJson
         Nullable(w, "stopped_epoch", s.StoppedEpoch);
         if (s.StopReason is { } r)
         {
-            w.WriteString("stop_reason", r.Message);
+            w.WriteString("stop_reason", EpochNumbering.ToFile(r.Message)); // JSON counts epochs from 0, the sentence included
             w.WriteString("stop_kind", Kebab(r.Kind.ToString()));
             w.WriteString("stop_source", r.Source);
         }

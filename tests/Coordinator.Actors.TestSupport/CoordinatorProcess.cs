@@ -123,6 +123,9 @@ public sealed class CoordinatorProcess : IDisposable
     public string WaitForLineWith(TimeSpan timeout, params string[] parts) =>
         WaitForLine(line => parts.All(p => line.Contains(p, StringComparison.Ordinal)), timeout);
 
+    /// <summary>SIGINT, as Ctrl+C in a terminal sends it.</summary>
+    public void Interrupt() => Signal(SigInt);
+
     /// <summary>SIGTERM, as <c>docker stop</c> sends it.</summary>
     public void Terminate() => Signal(SigTerm);
 
@@ -173,7 +176,7 @@ public sealed class CoordinatorProcess : IDisposable
         }
     }
 
-    private const int SigTerm = 15, SigCont = 18, SigStop = 19; // Linux
+    private const int SigInt = 2, SigTerm = 15, SigCont = 18, SigStop = 19; // Linux
 
     private void Signal(int signal)
     {

@@ -47,6 +47,7 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
         new CheckpointDeleted(6, "/r/c.weights", "top-k"),
         new TrainingStopped(9, null, "NoImprovement", "early-stopping", "val_loss did not improve"),
         new BestWeightsRestored(5, "early-stopping"),
+        new BestWeightsDeleted(4, "/r/state/best-e0004.weights"),
         new RunCompleted("stopped", new FinalMetrics(0.1, 0.97, 0.12, 0.96), "/r/final.weights", "sha", 2048, 33.5),
         new RunFailed("worker 1 failed", 3),
         new WorkerJoined("node-3:4053/worker-0", 4, 3),

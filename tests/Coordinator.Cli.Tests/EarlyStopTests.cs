@@ -34,6 +34,10 @@ public sealed class EarlyStopTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, summary.StoppedEpoch);
         Assert.Contains("val_loss", summary.StopReason);
         Assert.Equal(0, summary.BestEpoch);
+        // One numbering in summary.json (from 0, the stop reason's sentence too); the screen counts from 1.
+        Assert.EndsWith("at epoch 0)", summary.StopReason);
+        Assert.Matches(@"\n  best: +val_loss [0-9.]+ at epoch 1\n", result.Out);
+        Assert.Contains("  stopped:     " + summary.StopReason![..^"at epoch 0)".Length] + "at epoch 1)", result.Out);
         Assert.Equal(summary.History[0].ValLoss, summary.Best);
         // The model kept is epoch 0's: evaluated again at the end, its val_loss is epoch 0's.
         Assert.Equal(summary.History[0].ValLoss, summary.Final!.ValLoss, 1e-9);

@@ -4,6 +4,7 @@ using Coordinator.Actors.TestSupport;
 using Coordinator.Core.Reporting;
 using Coordinator.Core.Storage;
 using Coordinator.Reporting;
+using Coordinator.Reporting.Tests;
 using Xunit.Abstractions;
 using static Coordinator.Actors.Events.RunEvents;
 
@@ -98,40 +99,26 @@ public sealed class TrainCommandTests(DigitsRun run, ITestOutputHelper output) :
     }
 
     [Fact]
-    public void Training_png_is_a_png_and_tensorboard_holds_an_events_file()
+    public void Training_png_is_a_png_and_tensorboard_holds_each_epochs_scalars_as_Keras_lays_them_out()
     {
         _ = Summary;
         var png = File.ReadAllBytes(InRun("training.png"));
         Assert.True(png.Length > 1000, $"training.png has {png.Length} bytes");
         Assert.Equal(PngSignature, png[..8]);
 
-        var events = Directory.GetFiles(InRun("tensorboard"), "events.out.tfevents.*");
-        var file = Assert.Single(events);
-        var records = TfRecords(File.ReadAllBytes(file));
-        // A file-version record, then one scalar per metric and epoch.
-        var metrics = new[] { "loss", "accuracy", "val_loss", "val_accuracy", "learning_rate" };
-        Assert.Equal(1 + metrics.Length * Summary.EpochsRun, records.Count);
-        foreach (var metric in metrics)
-        {
-            var tag = System.Text.Encoding.UTF8.GetBytes($"epoch/{metric}");
-            Assert.Equal(Summary.EpochsRun, records.Count(r => r.AsSpan().IndexOf(tag) >= 0));
-        }
-    }
-
-    /// <summary>TFRecord framing: u64 length, u32 length CRC, payload, u32 payload CRC.</summary>
-    private static List<byte[]> TfRecords(byte[] file)
-    {
-        var records = new List<byte[]>();
-        var at = 0;
-        while (at < file.Length)
-        {
-            Assert.True(at + 12 <= file.Length, "a truncated record header");
-            var length = checked((int)BitConverter.ToUInt64(file, at));
-            Assert.True(at + 12 + length + 4 <= file.Length, "a truncated record");
-            records.Add(file[(at + 12)..(at + 12 + length)]);
-            at += 12 + length + 4;
-        }
-        return records;
+        // update-freq = epoch (the default): a file-version record, then one scalar per log and epoch.
+        var train = TensorBoardEventReader.Read(Assert.Single(Directory.GetFiles(InRun("tensorboard/train"), "events.out.tfevents.*")));
+        var validation = TensorBoardEventReader.Read(Assert.Single(Directory.GetFiles(InRun("tensorboard/validation"), "events.out.tfevents.*")));
+        Assert.Equal(1 + 3 * Summary.EpochsRun, train.Count);
+        Assert.Equal(1 + 2 * Summary.EpochsRun, validation.Count);
+        foreach (var (events, tag, values) in new[]
+                 {
+                     (train, "epoch_loss", Summary.History.Select(h => h.Loss)),
+                     (train, "epoch_learning_rate", run.Events.OfType<EpochCompleted>().Select(e => e.Logs["learning_rate"])),
+                     (validation, "epoch_loss", Summary.History.Select(h => h.ValLoss)),
+                     (validation, "epoch_accuracy", Summary.History.Select(h => h.ValAccuracy)),
+                 })
+            Assert.Equal(values.Select((v, epoch) => ((long?)epoch, (float?)v)), events.Where(e => e.Tag == tag).Select(e => (e.Step, e.Value)));
     }
 
     [Fact]

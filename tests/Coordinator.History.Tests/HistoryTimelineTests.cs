@@ -17,6 +17,8 @@ public sealed class HistoryTimelineTests
 
     private static string Sha(char c) => new(c, 64);
 
+    private static StoredFile Best(int epoch, char sha) => new($"/runs/r9/state/best-e{epoch:D4}.weights", Sha(sha), 10);
+
     /// <summary>A verifier that answers from a table and records what it was asked.</summary>
     private sealed class FakeFiles(Dictionary<string, string> answers)
     {
@@ -130,6 +132,51 @@ public sealed class HistoryTimelineTests
             "  checkpoint saved: checkpoints/last.weights  sha256 555555555555  val_loss 0.8000  (last)",
             "  resume state saved: state/resume-e0001-w0.state, state/resume-e0001-w1.state [missing]",
         ], shown.Skip(2).SkipLast(1));
+    }
+
+    [Fact]
+    public void Best_weights_the_run_superseded_are_shown_as_deleted_not_missing()
+    {
+        var journal = Journal(
+            ScriptedRuns.Started("r9"),
+            new BestWeightsSaved(0, Best(0, '1')),
+            new BestWeightsSaved(1, Best(1, '2')),
+            new BestWeightsDeleted(0, Best(0, '1').Path),
+            new BestWeightsSaved(2, Best(2, '3')),
+            new BestWeightsDeleted(1, Best(1, '2').Path));
+        // On disk, as a healthy run leaves it: only the newest best weights are there.
+        var files = new FakeFiles(new()
+        {
+            [Best(0, '1').Path] = FileCheck.Missing,
+            [Best(1, '2').Path] = FileCheck.Missing,
+        });
+
+        var history = HistoryTimeline.Build(journal, files.Verify);
+
+        Assert.Equal([Best(2, '3').Path], files.Asked);
+        Assert.Equal([FileCheck.Deleted, FileCheck.Deleted, FileCheck.Ok], history.Entries.OfType<BestWeightsSavedEntry>().Select(b => b.File.Check));
+        var lines = HistoryText.Lines(history, all: true);
+        Assert.DoesNotContain(lines, l => l.Contains("[missing]"));
+        Assert.Contains("  best weights of epoch 1 deleted: state/best-e0000.weights (superseded by better ones)", lines);
+        Assert.Contains("  best weights of epoch 2 deleted: state/best-e0001.weights (superseded by better ones)", lines);
+        // Routine: without --all they are counted in the header, not shown.
+        Assert.Equal("run r9: 6 events in /runs/r9/journal.db (5 resume-state and best-weights entries not shown; --all shows them)",
+            HistoryText.Lines(history)[0]);
+    }
+
+    [Fact]
+    public void In_a_journal_from_before_deletions_were_recorded_superseded_best_weights_count_as_deleted()
+    {
+        var journal = Journal(
+            ScriptedRuns.Started("r9"),
+            new BestWeightsSaved(0, Best(0, '1')),
+            new BestWeightsSaved(1, Best(1, '2')));
+        var files = new FakeFiles(new() { [Best(0, '1').Path] = FileCheck.Missing, [Best(1, '2').Path] = FileCheck.Missing });
+
+        var history = HistoryTimeline.Build(journal, files.Verify);
+
+        // The newest was never superseded: its absence is a real problem.
+        Assert.Equal([FileCheck.Deleted, FileCheck.Missing], history.Entries.OfType<BestWeightsSavedEntry>().Select(b => b.File.Check));
     }
 
     [Fact]

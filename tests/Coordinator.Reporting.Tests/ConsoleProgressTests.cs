@@ -28,6 +28,17 @@ public class ConsoleProgressTests
     }
 
     [Fact]
+    public void The_stop_reason_that_summary_json_counts_from_0_is_shown_from_1_like_the_best_epoch()
+    {
+        var summary = Samples.StoppedRun() with { BestEpoch = 11, StopReason = "val_loss did not improve for 8 epochs (best 0.1229 at epoch 11)" };
+
+        var lines = SummaryBlock.Lines(summary, "runs/r1", null);
+
+        Assert.Contains(lines, l => l.StartsWith("  best:        val_loss ", StringComparison.Ordinal) && l.EndsWith(" at epoch 12", StringComparison.Ordinal));
+        Assert.Contains("  stopped:     val_loss did not improve for 8 epochs (best 0.1229 at epoch 12)", lines);
+    }
+
+    [Fact]
     public void Plain_output_of_a_slow_epoch_adds_a_line_per_quarter_at_most()
     {
         var output = new StringWriter();

@@ -1,3 +1,4 @@
+using Coordinator.Actors.Events;
 using Coordinator.Callbacks;
 using Coordinator.Core.Reporting;
 using Coordinator.Testing.Results;
@@ -103,5 +104,26 @@ public sealed class SupervisorBehaviourTests
 
         result.AssertFailed("worker worker-1 stopped").AssertFailed("min-workers = 2").AssertWorkerLost("worker-1", atEpoch: 0);
         Assert.Empty(result.Epochs);
+    }
+
+    [Fact]
+    public void Superseded_best_weights_are_recorded_as_deleted_and_the_kept_ones_are_not()
+    {
+        var result = Scenario.WithCallbacks(new EarlyStoppingSettings { Monitor = "val_loss", Patience = 3, RestoreBestWeights = true })
+            .Metrics(Curves.FallThenRise(12, bestAt: 4)).Workers(2).Run();
+
+        result.AssertStopped(atEpoch: 7, by: "early-stopping");
+        var saved = result.Events.OfType<RunEvents.BestWeightsSaved>().ToList();
+        var deleted = result.Events.OfType<RunEvents.BestWeightsDeleted>().ToList();
+        Assert.Equal([0, 1, 2, 3, 4], saved.Select(s => s.Epoch));
+        // Each new best supersedes the one before: its file is deleted, and the journal says so.
+        Assert.Equal(saved.SkipLast(1).Select(s => (s.Epoch, s.File.Path)), deleted.Select(d => (d.Epoch, d.Path)));
+        // Recorded in the batch of the epoch whose best weights replaced them (before the next epoch's events).
+        var events = result.Events.ToList();
+        foreach (var d in deleted)
+        {
+            var successor = saved.Single(s => s.Epoch == d.Epoch + 1);
+            Assert.Equal(events.IndexOf(successor) + 1, events.IndexOf(d));
+        }
     }
 }

@@ -36,6 +36,10 @@ public static class RunEvents
     /// <summary>EarlyStopping's best weights so far were written (kept until they are restored).</summary>
     public sealed record BestWeightsSaved(int Epoch, StoredFile File) : IRunEvent;
 
+    /// <summary>The best weights of <see cref="Epoch"/> were superseded by a better epoch's and their file
+    /// is deleted (once the batch that records this is stored).</summary>
+    public sealed record BestWeightsDeleted(int Epoch, string Path) : IRunEvent;
+
     public sealed record RunCompleted(
         string Status, FinalMetrics Final, string FinalModelPath, string FinalModelSha256, long FinalModelBytes,
         double WallSeconds) : IRunEvent;

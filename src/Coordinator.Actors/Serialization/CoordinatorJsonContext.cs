@@ -32,6 +32,7 @@ namespace Coordinator.Actors.Serialization;
 [JsonSerializable(typeof(WorkerReports.TrainingStateHashed))]
 [JsonSerializable(typeof(WorkerReports.TrainingStateLoaded))]
 [JsonSerializable(typeof(BestWeightsSaved))]
+[JsonSerializable(typeof(BestWeightsDeleted))]
 [JsonSerializable(typeof(State.RunState))]
 [JsonSerializable(typeof(WorkerReports.BatchTrained))]
 [JsonSerializable(typeof(WorkerReports.EpochTrained))]

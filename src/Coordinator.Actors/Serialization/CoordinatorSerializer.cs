@@ -47,6 +47,7 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(WorkerReports.TrainingStateHashed), "training-state-hashed.v1", Json.TrainingStateHashed),
         (typeof(WorkerReports.TrainingStateLoaded), "training-state-loaded.v2", Json.TrainingStateLoaded),
         (typeof(BestWeightsSaved), "best-weights-saved.v1", Json.BestWeightsSaved),
+        (typeof(BestWeightsDeleted), "best-weights-deleted.v1", Json.BestWeightsDeleted),
         (typeof(State.RunState), "run-state-snapshot.v1", Json.RunState),
         (typeof(WorkerReports.BatchTrained), "batch-trained.v2", Json.BatchTrained),
         (typeof(WorkerReports.EpochTrained), "epoch-trained.v2", Json.EpochTrained),

@@ -78,6 +78,7 @@ public sealed record RunState : Protocol.ICoordinatorMessage
                 : Checkpoints.RemoveAll(c => c.Saved.Path == d.Path),
         },
         BestWeightsSaved b => this with { BestWeights = b },
+        BestWeightsDeleted => this, // the file's deletion is recorded for the history; BestWeights already names its successor
         TrainingStopped s => this with { Stop = s },
         BestWeightsRestored r => this with { Restored = r },
         RunCompleted c => this with { Completed = c },

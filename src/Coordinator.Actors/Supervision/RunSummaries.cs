@@ -5,7 +5,8 @@ using Coordinator.Core.Reporting;
 
 namespace Coordinator.Actors.Supervision;
 
-/// <summary>Builds <c>summary.json</c>'s contents from the run's events alone.</summary>
+/// <summary>Builds <c>summary.json</c>'s contents from the run's events alone. Epochs count from 0 in it, the stop
+/// reason's sentence included (the journal keeps the sentence as the screen shows it): <see cref="EpochNumbering"/>.</summary>
 public static class RunSummaries
 {
     public static RunSummary From(RunState state, SupervisorSettings settings, string? error = null)
@@ -31,7 +32,8 @@ public static class RunSummaries
             : state.Stop is not null ? RunStatus.Stopped
             : RunStatus.Completed;
         return new RunSummary(
-            settings.RunId, status, state.EpochsRun, state.Stop?.Epoch ?? 0, state.Stop?.Reason, monitor, bestEpoch, best,
+            settings.RunId, status, state.EpochsRun, state.Stop?.Epoch ?? 0,
+            state.Stop?.Reason is { } reason ? EpochNumbering.ToFile(reason) : null, monitor, bestEpoch, best,
             state.Completed?.Final, settings.Workers, settings.Sync,
             state.Completed?.WallSeconds ?? state.Failed?.WallSeconds ?? 0,
             history,

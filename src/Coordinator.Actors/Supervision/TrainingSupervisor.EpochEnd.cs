@@ -8,7 +8,8 @@ namespace Coordinator.Actors.Supervision;
 
 // Ending an epoch. Files first (checkpoints, best weights, resume states: each stored atomically),
 // then every event of the epoch in one batch, then deletions. A crash before the batch trains the
-// epoch again with the same result; a crash after it resumes from this epoch.
+// epoch again with the same result; a crash after it resumes from this epoch. CSV loggers' rows
+// are appended after the batch too.
 public sealed partial class TrainingSupervisor
 {
     private void EndEpoch(int epoch)
@@ -44,6 +45,7 @@ public sealed partial class TrainingSupervisor
         var work = new Queue<CallbackDecision>(_epochDecisions
             .Where(d => d is CheckpointRequested or CheckpointDeletionRequested || d is BestWeightsMarked && ReferenceEquals(d, _epochDecisions.OfType<BestWeightsMarked>().Last())));
         var notes = DecisionNotes.For(_epochDecisions);
+        var logLines = _epochDecisions.OfType<LogLineWriteRequested>().ToList();
         WriteFiles(work, events, deletions, () => WriteResumeStates(epoch, events, () =>
         {
             var old = _state.ResumeStates.Where(r => r.Epoch <= epoch - _settings.KeepResumeStates).ToList();
@@ -51,6 +53,7 @@ public sealed partial class TrainingSupervisor
             PersistThen(events, () =>
             {
                 foreach (var path in deletions.Concat(old.SelectMany(r => r.Files.Select(f => f.Path)))) TryDelete(path);
+                foreach (var line in logLines) WriteLogLine(line);
                 _observer.Tell(new RunProgress.EpochSummarized(epoch, logs, seconds, notes));
                 ContinueAfter(epoch);
             });
@@ -80,7 +83,11 @@ public sealed partial class TrainingSupervisor
                 StoreWeights(_settings.BestWeightsPath(marked.Epoch), written =>
                 {
                     events.Add(new BestWeightsSaved(marked.Epoch, written));
-                    if (_state.BestWeights is { } previous && previous.File.Path != written.Path) deletions.Add(previous.File.Path);
+                    if (_state.BestWeights is { } previous && previous.File.Path != written.Path)
+                    {
+                        events.Add(new BestWeightsDeleted(previous.Epoch, previous.File.Path));
+                        deletions.Add(previous.File.Path);
+                    }
                     WriteFiles(work, events, deletions, then);
                 });
                 break;
@@ -163,6 +170,50 @@ public sealed partial class TrainingSupervisor
             foreach (var file in _store.List(folder))
                 if (!keep.Contains(Path.GetFullPath(file))) TryDelete(file);
     }
+
+    // A CSV logger's row, once the epoch it logs is stored (a crash before that trains the epoch
+    // again, which must not log it twice). A relative file name is inside the run folder.
+    private void WriteLogLine(LogLineWriteRequested line)
+    {
+        var path = LogPath(line.Path);
+        try
+        {
+            _store.AppendLog(path, line.Header, line.Row, line.Truncate);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _observer.Tell(new RunProgress.Warning($"{line.Source}: could not write {path}: {e.Message}"));
+        }
+    }
+
+    // A row is appended just after its epoch is stored: a process that ended in between left it out.
+    // It cannot be written again (the callbacks' logs of that epoch are gone), so say so.
+    private void WarnAboutMissingLogRows(int lastStoredEpoch)
+    {
+        foreach (var logger in _settings.Callbacks.OfType<CsvLoggerSettings>())
+        {
+            var path = LogPath(logger.Filename);
+            var lastRow = CsvLogRows.LastEpoch(ReadText(path), logger.Separator);
+            if (lastRow < lastStoredEpoch)
+                _observer.Tell(new RunProgress.Warning(
+                    $"{logger.Type}: {path} has no row for epoch {lastRow + 2}{(lastStoredEpoch > lastRow + 1 ? $" to {lastStoredEpoch + 1}" : "")} " +
+                    "(the process ended after the epoch was stored, before its row was written); history.csv will have it"));
+        }
+    }
+
+    private string ReadText(string path)
+    {
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(_store.Read(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private string LogPath(string filename) => Path.IsPathRooted(filename) ? filename : Path.Combine(_settings.RunFolder, filename);
 
     private void TryDelete(string path)
     {

@@ -166,6 +166,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
             RemoveFilesTheJournalDoesNotKeep();
             if (usable is not null)
             {
+                WarnAboutMissingLogRows(target);
                 _engine.RestoreState(CallbackJsonContext.Deserialize(_state.Epochs.Single(e => e.Epoch == target).CallbackState));
                 _observer.Tell(new RunProgress.Note($"resuming after epoch {target + 1} (of {_settings.Epochs})"));
             }

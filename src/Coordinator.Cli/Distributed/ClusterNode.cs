@@ -30,11 +30,11 @@ public static class ClusterNode
         string? folder = null;
         if (options.IsSupervisor)
         {
-            var (runId, runFolder, settings, assignment) = PrepareRun(options);
+            var (runId, runFolder, settings, assignment, updateFreq) = PrepareRun(options);
             folder = runFolder;
             output.WriteLine($"run {runId}: folder {runFolder}; this node can host its supervisor");
             var progress = new PlainConsoleProgress(output);
-            system.ActorOf(ClusterSingletonManager.Props(SupervisorHost.Props(settings, assignment, progress, finished),
+            system.ActorOf(ClusterSingletonManager.Props(SupervisorHost.Props(settings, assignment, progress, finished, updateFreq),
                 PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system).WithRole(NodeRoles.Supervisor)), SingletonName);
         }
 
@@ -82,8 +82,8 @@ public static class ClusterNode
 
     /// <summary>The run this supervisor-capable node can host: id (the configuration's file name), folder on
     /// the shared storage, supervisor settings, and the assignment handed to worker nodes.</summary>
-    private static (string RunId, string Folder, Actors.Supervision.SupervisorSettings Settings, NodeMessages.Assignment Assignment)
-        PrepareRun(NodeOptions options)
+    private static (string RunId, string Folder, Actors.Supervision.SupervisorSettings Settings, NodeMessages.Assignment Assignment,
+        int? TensorBoardUpdateFreq) PrepareRun(NodeOptions options)
     {
         var runPath = options.RunPath!;
         var prepared = TrainingHost.Prepare(new TrainOptions(runPath));
@@ -93,6 +93,6 @@ public static class ClusterNode
         var settings = TrainingHost.SupervisorSettingsFor(runId, folder, prepared);
         var dataPath = prepared.Settings.Data.Path;
         var assignment = new NodeMessages.Assignment(runId, File.ReadAllText(runPath), Path.GetFileName(dataPath), File.ReadAllBytes(dataPath), 0);
-        return (runId, folder, settings, assignment);
+        return (runId, folder, settings, assignment, prepared.Settings.Reporting.TensorBoardUpdateFreq);
     }
 }

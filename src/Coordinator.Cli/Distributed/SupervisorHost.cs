@@ -17,9 +17,9 @@ public sealed class SupervisorHost : ReceiveActor
     private int _assigned;
 
     public SupervisorHost(SupervisorSettings settings, NodeMessages.Assignment assignment, ITrainingProgress progress,
-        TaskCompletionSource<RunOutcome> finished)
+        TaskCompletionSource<RunOutcome> finished, int? tensorBoardUpdateFreq)
     {
-        var bridge = Context.ActorOf(ProgressBridge.Props(progress, finished), "progress");
+        var bridge = Context.ActorOf(ProgressBridge.Props(progress, finished, new TensorBoardTarget(settings.RunFolder, tensorBoardUpdateFreq)), "progress");
         var supervisor = Context.ActorOf(TrainingSupervisor.Props(settings, bridge), "run");
         bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
 
@@ -28,6 +28,6 @@ public sealed class SupervisorHost : ReceiveActor
     }
 
     public static Props Props(SupervisorSettings settings, NodeMessages.Assignment assignment, ITrainingProgress progress,
-        TaskCompletionSource<RunOutcome> finished) =>
-        Akka.Actor.Props.Create(() => new SupervisorHost(settings, assignment, progress, finished));
+        TaskCompletionSource<RunOutcome> finished, int? tensorBoardUpdateFreq = null) =>
+        Akka.Actor.Props.Create(() => new SupervisorHost(settings, assignment, progress, finished, tensorBoardUpdateFreq));
 }

@@ -17,6 +17,7 @@ namespace Coordinator.Cli.History;
 [JsonDerivedType(typeof(CheckpointDeletedEntry), "checkpoint_deleted")]
 [JsonDerivedType(typeof(TrainingStoppedEntry), "training_stopped")]
 [JsonDerivedType(typeof(BestWeightsSavedEntry), "best_weights_saved")]
+[JsonDerivedType(typeof(BestWeightsDeletedEntry), "best_weights_deleted")]
 [JsonDerivedType(typeof(BestWeightsRestoredEntry), "best_weights_restored")]
 [JsonDerivedType(typeof(ResumeStateSavedEntry), "resume_state_saved")]
 [JsonDerivedType(typeof(ResumeStateDeletedEntry), "resume_state_deleted")]
@@ -74,10 +75,14 @@ public sealed record CheckpointSavedEntry(
 
 public sealed record CheckpointDeletedEntry(int Epoch, string Path, string ResolvedPath, string Reason) : HistoryEntry;
 
+/// <summary>Training stopped; <see cref="Reason"/>'s "epoch N" counts from 0 like every field here (the text shows it from 1).</summary>
 public sealed record TrainingStoppedEntry(int Epoch, int? Batch, string Kind, string Source, string Reason, bool Superseded) : HistoryEntry;
 
 /// <summary>EarlyStopping's best weights so far were written (kept until they are restored).</summary>
 public sealed record BestWeightsSavedEntry(int Epoch, RecordedFile File) : HistoryEntry;
+
+/// <summary>The best weights of <see cref="Epoch"/> were superseded by a better epoch's, and their file deleted.</summary>
+public sealed record BestWeightsDeletedEntry(int Epoch, string Path, string ResolvedPath) : HistoryEntry;
 
 public sealed record BestWeightsRestoredEntry(int Epoch, string Source) : HistoryEntry;
 

@@ -50,6 +50,7 @@ public static class HistoryText
         ResumeStateSavedEntry r => !r.Files.Any(f => FileCheck.IsProblem(f.Check)),
         ResumeStateDeletedEntry => true,
         BestWeightsSavedEntry b => !FileCheck.IsProblem(b.File.Check),
+        BestWeightsDeletedEntry => true,
         _ => false,
     };
 
@@ -72,10 +73,12 @@ public static class HistoryText
         CheckpointDeletedEntry d =>
             Indent + $"checkpoint deleted: {Shown(d.ResolvedPath, runFolder)}" + (string.IsNullOrWhiteSpace(d.Reason) ? "" : $" ({d.Reason})"),
         TrainingStoppedEntry s =>
-            Indent + $"training stopped at epoch {s.Epoch + 1}{(s.Batch is { } b ? $", batch {b}" : "")} by {s.Source} ({s.Kind}): {s.Reason}" +
+            Indent + $"training stopped at epoch {s.Epoch + 1}{(s.Batch is { } b ? $", batch {b}" : "")} by {s.Source} ({s.Kind}): {EpochNumbering.ToScreen(s.Reason)}" +
             Superseded(s.Superseded),
         BestWeightsSavedEntry b =>
             Indent + $"best weights saved: {Shown(b.File, runFolder)}{Gap}sha256 {TextNumbers.Sha(b.File.Sha256)}{Mark(b.File)}",
+        BestWeightsDeletedEntry d =>
+            Indent + $"best weights of epoch {d.Epoch + 1} deleted: {Shown(d.ResolvedPath, runFolder)} (superseded by better ones)",
         BestWeightsRestoredEntry r => $"best weights restored from epoch {r.Epoch + 1} ({r.Source})",
         ResumeStateSavedEntry r =>
             Indent + $"resume state saved: " +

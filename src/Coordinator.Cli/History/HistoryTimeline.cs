@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Coordinator.Core.Reporting;
 using static Coordinator.Actors.Events.RunEvents;
 
 namespace Coordinator.Cli.History;
@@ -65,10 +66,13 @@ public static class HistoryTimeline
                     item = new CheckpointDeletedEntry(d.Epoch, d.Path, ResolvePath(d.Path, folder, runId), d.Reason);
                     break;
                 case TrainingStopped s:
-                    item = new TrainingStoppedEntry(s.Epoch, s.Batch, s.Kind, s.Source, s.Reason, s.Epoch > superseded);
+                    item = new TrainingStoppedEntry(s.Epoch, s.Batch, s.Kind, s.Source, EpochNumbering.ToFile(s.Reason), s.Epoch > superseded);
                     break;
                 case BestWeightsSaved b:
                     item = new BestWeightsSavedEntry(b.Epoch, File(b.File.Path, b.File.Sha256, b.File.Bytes, fate));
+                    break;
+                case BestWeightsDeleted d:
+                    item = new BestWeightsDeletedEntry(d.Epoch, d.Path, ResolvePath(d.Path, folder, runId));
                     break;
                 case BestWeightsRestored r:
                     item = new BestWeightsRestoredEntry(r.Epoch, r.Source);
@@ -121,6 +125,10 @@ public static class HistoryTimeline
         var nextForPath = new Dictionary<string, string>(StringComparer.Ordinal);
         var nextForResumeEpoch = new Dictionary<int, string>();
         var lowestRewind = int.MaxValue;
+        // Journals written before BestWeightsDeleted existed: the supervisor deleted the previous best
+        // weights whenever it saved new ones under another name, without an event.
+        var deletionsRecorded = entries.Any(e => e.Event is BestWeightsDeleted);
+        string? laterBestWeights = null;
         for (var i = entries.Count - 1; i >= 0; i--)
         {
             rewoundBelow[i] = lowestRewind;
@@ -134,8 +142,13 @@ public static class HistoryTimeline
                     nextForPath[d.Path] = FileCheck.Deleted;
                     break;
                 case BestWeightsSaved b:
-                    fates[i] = nextForPath.GetValueOrDefault(b.File.Path);
+                    fates[i] = nextForPath.GetValueOrDefault(b.File.Path)
+                               ?? (!deletionsRecorded && laterBestWeights is not null && laterBestWeights != b.File.Path ? FileCheck.Deleted : null);
                     nextForPath[b.File.Path] = FileCheck.Replaced;
+                    laterBestWeights = b.File.Path;
+                    break;
+                case BestWeightsDeleted d:
+                    nextForPath[d.Path] = FileCheck.Deleted;
                     break;
                 case RunCompleted c:
                     fates[i] = nextForPath.GetValueOrDefault(c.FinalModelPath);

@@ -16,12 +16,15 @@ public static class AkkaConfig
     /// <summary>A cluster node's settings (PostgreSQL journal, cluster provider, remoting).</summary>
     public static string ClusterHoconFile => Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf");
 
+    /// <summary>A <c>train</c> process's settings (SQLite journal). Akka's own Ctrl+C / SIGTERM hook is off: the
+    /// process handles Ctrl+C itself (the run stops, saying how to resume it).</summary>
     public static Config ForSqlite(string journalFile, string? runOverrides)
     {
         var connection = $"Data Source={journalFile}";
         var overrides = ConfigurationFactory.ParseString($"""
             akka.persistence.journal.sql.connection-string = "{Escape(connection)}"
             akka.persistence.snapshot-store.sql.connection-string = "{Escape(connection)}"
+            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             """);
         var config = overrides;
         if (runOverrides is not null) config = config.WithFallback(ConfigurationFactory.ParseString(runOverrides));

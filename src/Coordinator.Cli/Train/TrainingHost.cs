@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Coordinator.Actors.Supervision;
 using Coordinator.Actors.Workers;
@@ -15,8 +16,8 @@ namespace Coordinator.Cli.Train;
 
 /// <summary>
 /// Runs one training in this process (the embedded default): checks everything first, then a
-/// supervisor and N workers in one ActorSystem with a SQLite journal under the run folder, and at
-/// the end writes summary.json, history.csv, TensorBoard events and training.png.
+/// supervisor and N workers in one ActorSystem with a SQLite journal under the run folder; TensorBoard
+/// events as it goes, and at the end summary.json, history.csv and training.png.
 /// </summary>
 public sealed class TrainingHost(TrainOptions options, ITrainingProgress progress)
 {
@@ -85,15 +86,21 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
                          $"{split.Train.Count} training / {split.Validation.Count} validation samples, folder {folder}");
 
         RunOutcome outcome;
+        // Ctrl+C: the first one ends the run here (the journal keeps every epoch completed, so it can be
+        // resumed); a second one ends the process at once, as Ctrl+C usually does.
+        var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = interrupted.TrySetResult());
         var system = ActorSystem.Create("coordinator", AkkaConfig.ForSqlite(Path.Combine(folder, RunFolder.JournalFile), prepared.Config.AkkaOverrides));
         try
         {
             var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var bridge = system.ActorOf(ProgressBridge.Props(progress, finished), "progress");
+            var bridge = system.ActorOf(ProgressBridge.Props(progress, finished, new TensorBoardTarget(folder, settings.Reporting.TensorBoardUpdateFreq)), "progress");
             var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, bridge), "supervisor");
             bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
             system.ActorOf(WorkerGroup.Props(setup, Enumerable.Range(0, training.Workers), factory, supervisor), "workers");
-            outcome = finished.Task.GetAwaiter().GetResult();
+            Task.WaitAny(finished.Task, interrupted.Task);
+            if (!finished.Task.IsCompleted) return Interrupted(system, runId, folder);
+            outcome = finished.Task.Result;
         }
         finally
         {
@@ -105,6 +112,17 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         RunOutputs.Write(folder, summary, outcome.Epochs, progress.Message);
         progress.Finished(summary, folder, summary.FinalModel is { } model ? Path.Combine(folder, model) : null);
         return summary.Status == RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    // The live display ends first (no half-drawn bar), then what happened and how to go on. Nothing is
+    // written to the run folder: it stays an unfinished run, which --resume continues.
+    private int Interrupted(ActorSystem system, string runId, string folder)
+    {
+        system.Terminate().Wait(TimeSpan.FromSeconds(30));
+        progress.Dispose();
+        progress.Message($"Run {runId} interrupted (Ctrl+C); the epochs completed so far are kept in {folder}");
+        progress.Message($"  resume it with: coordinator train --resume {folder}");
+        return ExitCodes.Interrupted;
     }
 
     /// <summary>The supervisor's settings for a prepared run (also used by cluster nodes).</summary>

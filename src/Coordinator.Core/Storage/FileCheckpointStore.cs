@@ -19,6 +19,8 @@ public sealed class FileCheckpointStore : ICheckpointStore
 
     public void Delete(string path) => File.Delete(path);
 
+    public void AppendLog(string path, string header, string row, bool truncate) => LogFile.Append(path, header, row, truncate);
+
     public IEnumerable<string> List(string folder) =>
         Directory.Exists(folder) ? Directory.EnumerateFiles(folder).ToList() : [];
 }

@@ -18,6 +18,10 @@ public interface ICheckpointStore
 
     void Delete(string path);
 
+    /// <summary>Appends <paramref name="row"/> to the text log at <paramref name="path"/>, <paramref name="header"/>
+    /// first when the log is new or empty; <paramref name="truncate"/> starts it afresh (see <see cref="LogFile"/>).</summary>
+    void AppendLog(string path, string header, string row, bool truncate);
+
     /// <summary>The files under <paramref name="folder"/> (none if it does not exist).</summary>
     IEnumerable<string> List(string folder);
 }

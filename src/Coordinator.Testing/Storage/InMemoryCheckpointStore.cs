@@ -44,6 +44,13 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
 
     public void Delete(string path) => _files.TryRemove(Key(path), out _);
 
+    public void AppendLog(string path, string header, string row, bool truncate)
+    {
+        if (_failWrite(path)) throw new IOException($"simulated write failure of {path}");
+        var before = !truncate && _files.TryGetValue(Key(path), out var data) ? data : [];
+        _files[Key(path)] = [.. before, .. System.Text.Encoding.UTF8.GetBytes(before.Length == 0 ? header + row : row)];
+    }
+
     public IEnumerable<string> List(string folder)
     {
         var full = Path.GetFullPath(folder);
