@@ -19,6 +19,7 @@ public sealed class ComposeProject : IDisposable
     private readonly string _repo;
     private readonly string _override;
     private readonly Dictionary<string, string> _variables;
+    private readonly Dictionary<string, string> _containers = [];
     private bool _down;
 
     public ComposeProject(DockerEngine engine, string repo, IReadOnlyDictionary<string, string> variables,
@@ -41,14 +42,28 @@ public sealed class ComposeProject : IDisposable
     public string JournalConnection => $"Host=127.0.0.1;Port={PostgresPort};Database=coordinator;Username=coordinator;Password=coordinator;Pooling=false";
 
     /// <summary>docker-compose up -d: returns once PostgreSQL is healthy, the certificates made and the nodes started.</summary>
-    public void Up() => Compose("up", "-d", "--no-build");
+    public void Up()
+    {
+        lock (_containers) _containers.Clear();
+        Compose("up", "-d", "--no-build");
+    }
 
     public string Compose(params string[] args) =>
         _engine.Checked(_engine.Compose, ["-f", "docker-compose.yml", "-f", "docker-compose.local.yml", "-f", _override, .. args],
             CommandTimeout, _variables, _repo);
 
-    public string Container(string service) =>
-        Compose("ps", "-q", service).Trim() is { Length: > 0 } id ? id : throw new InvalidOperationException($"{service} has no container in {Name}");
+    /// <summary>The service's container (a restart keeps it; only <see cref="Up"/> makes new ones). Looked up
+    /// once: docker-compose is slow to start, and the tests poll.</summary>
+    public string Container(string service)
+    {
+        lock (_containers)
+        {
+            if (_containers.TryGetValue(service, out var known)) return known;
+            var id = Compose("ps", "-q", service).Trim();
+            if (id.Length == 0) throw new InvalidOperationException($"{service} has no container in {Name}");
+            return _containers[service] = id;
+        }
+    }
 
     /// <summary>The container's state: status (running, exited, ...), exit code, restarts, health (or "").</summary>
     public ContainerState State(string service)

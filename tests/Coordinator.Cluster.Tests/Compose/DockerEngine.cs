@@ -36,9 +36,9 @@ public sealed class DockerEngine : IDisposable
         if (Environment.UserName != "root")
             throw new InvalidOperationException($"the compose tests start their own Docker engine, which needs root (CI runs as root); or set {Variable} to a running engine's socket, or {Variable}=skip");
         var dockerd = Tool("dockerd");
-        // The client that came with the engine (the same API version, and BuildKit built in).
-        Client = Path.Combine(Path.GetDirectoryName(dockerd)!, "docker");
-        if (!File.Exists(Client)) Client = Tool("docker");
+        // The client that came with the engine (Debian's docker.io: its API version, and BuildKit built in; a
+        // newer client elsewhere on the PATH would want the buildx plugin).
+        Client = new[] { Path.Combine(Path.GetDirectoryName(dockerd)!, "docker"), "/usr/bin/docker" }.FirstOrDefault(File.Exists) ?? Tool("docker");
         Compose = Tool("docker-compose");
         Host = $"unix://{RunRoot}/docker.sock";
 
