@@ -70,7 +70,8 @@ public sealed class ComposeClusterTests(ComposeCluster cluster, ITestOutputHelpe
         var config = Path.Combine(configs, $"{runId}.conf");
         File.WriteAllText(config, File.ReadAllText(TestFiles.DigitsConf)
             .Replace("  workers = 2", "  workers = 2\n  min-workers = 1\n  max-workers = 2\n  max-restarts = 2")
-            .Replace("epochs = 80", "epochs = 30"));
+            .Replace("epochs = 80", "epochs = 30")
+            .Replace("epoch-timeout = 60s", "epoch-timeout = 3m")); // workers may take long to register on a loaded machine
         MakeReadable(_folder);
 
         // Each step of a worker waits 50 ms (45 steps: over 2 s an epoch, some 20 epochs before the early stop):
