@@ -26,7 +26,7 @@ public sealed class DockerEngine : IDisposable
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } given)
         {
             Host = given;
-            Client = Tool("docker");
+            Client = EngineClient(null);
             Compose = Tool("docker-compose");
             if (Run(Client, ["info"], TimeSpan.FromSeconds(30)).Exit != 0)
                 throw new InvalidOperationException($"{Variable}={given}: no Docker engine answers there");
@@ -36,9 +36,7 @@ public sealed class DockerEngine : IDisposable
         if (Environment.UserName != "root")
             throw new InvalidOperationException($"the compose tests start their own Docker engine, which needs root (CI runs as root); or set {Variable} to a running engine's socket, or {Variable}=skip");
         var dockerd = Tool("dockerd");
-        // The client that came with the engine (Debian's docker.io: its API version, and BuildKit built in; a
-        // newer client elsewhere on the PATH would want the buildx plugin).
-        Client = new[] { Path.Combine(Path.GetDirectoryName(dockerd)!, "docker"), "/usr/bin/docker" }.FirstOrDefault(File.Exists) ?? Tool("docker");
+        Client = EngineClient(dockerd);
         Compose = Tool("docker-compose");
         Host = $"unix://{RunRoot}/docker.sock";
 
@@ -131,6 +129,12 @@ public sealed class DockerEngine : IDisposable
             throw new InvalidOperationException($"{Path.GetFileName(tool)} {string.Join(' ', args)} exited {result.Exit}\n{result.Stdout}\n{result.Stderr}");
         return result.Stdout;
     }
+
+    /// <summary>The client that came with the engine (Debian's docker.io: its API version, and BuildKit built in;
+    /// a newer client elsewhere on the PATH would want the buildx plugin for BuildKit).</summary>
+    private static string EngineClient(string? dockerd) =>
+        new[] { dockerd is null ? null : Path.Combine(Path.GetDirectoryName(dockerd)!, "docker"), "/usr/bin/docker" }
+            .FirstOrDefault(File.Exists) ?? Tool("docker");
 
     /// <summary>A tool on the PATH, or an error that says which package has it.</summary>
     public static string Tool(string name)
