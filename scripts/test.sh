@@ -2,8 +2,8 @@
 # The README's test command: all the set-up the tests need on a fresh Debian 12 machine, then
 # `dotnet test Coordinator.sln` (extra arguments are passed on, e.g. --filter). .ci/run runs this.
 #
-# The cluster tests (tests/Coordinator.Cluster.Tests) need openssl (scripts/make-certs.sh) and PostgreSQL
-# (the journal): Debian's packages, installed if missing, the server started (and stopped again at the end
+# The cluster tests (tests/Coordinator.Cluster.Tests) need openssl (scripts/make-certs.sh), Docker (below)
+# and PostgreSQL (the journal): Debian's packages, installed if missing, the server started (and stopped again at the end
 # if it was not running), a role that may create databases (each test makes its own database). They fail,
 # with the reason, if the server cannot be reached.
 set -uo pipefail
@@ -17,6 +17,16 @@ apt_install() {
 }
 
 command -v openssl >/dev/null || apt_install openssl
+# The compose tests (tests/Coordinator.Cluster.Tests/Compose): Debian's Docker engine, docker-compose and
+# debootstrap (the local base image). The tests start and stop their own dockerd; COORDINATOR_TEST_DOCKER=skip
+# skips them (never in CI).
+if [ "${COORDINATOR_TEST_DOCKER:-}" != skip ]; then
+  missing=()
+  for tool in dockerd:docker.io docker-compose:docker-compose debootstrap:debootstrap; do
+    PATH=$PATH:/usr/sbin:/sbin command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+fi
 
 cleanup=()
 on_exit() { for c in "${cleanup[@]}"; do eval "$c" >/dev/null 2>&1 || true; done; }

@@ -24,7 +24,7 @@ public sealed partial class DeploymentFilesTests
 
         /// <summary>volume name or host path -> mount point.</summary>
         public IReadOnlyDictionary<string, string> Mounts =>
-            (Child("volumes") as YamlSequenceNode)?.Children.Cast<YamlScalarNode>().Select(v => v.Value!.Split(':'))
+            (Child("volumes") as YamlSequenceNode)?.Children.Cast<YamlScalarNode>().Select(v => Interpolated(v.Value!).Split(':'))
                 .ToDictionary(p => p[0], p => p[1]) ?? new Dictionary<string, string>();
     }
 
@@ -167,6 +167,57 @@ public sealed partial class DeploymentFilesTests
         var certsService = Compose.Value.Single(s => s.Name == "certs");
         var made = ((YamlSequenceNode)certsService.Child("entrypoint")!).Children.Cast<YamlScalarNode>().Select(n => n.Value).ToList();
         Assert.Equal(Nodes.Select(n => n.Name).Order(), made.Skip(2).Order());
+    }
+
+    [Fact]
+    public void A_finished_run_stays_finished_nodes_restart_only_on_failure_under_an_init()
+    {
+        foreach (var node in Nodes)
+        {
+            // Nodes exit 0 when the run is over: unless-stopped / always would start them again and again;
+            // a failed run exits 1 on every start, so the retries are bounded.
+            Assert.Equal("on-failure:3", node.Value("restart"));
+            Assert.Equal("true", node.Value("init"));
+        }
+    }
+
+    [Fact]
+    public void Supervisor_nodes_mount_the_run_configuration_and_its_data_read_only()
+    {
+        foreach (var node in Nodes.Where(n => n.Roles.Contains(NodeRoles.Supervisor)))
+        {
+            var run = Interpolated(node.Environment["COORDINATOR_RUN"]);
+            Assert.Equal("/training/hocon/digits.conf", run);
+            var mounts = ((YamlSequenceNode)node.Child("volumes")!).Children.Cast<YamlScalarNode>().Select(v => Interpolated(v.Value!)).ToList();
+            // digits.conf's data path is ../data/digits.csv.gz: the repository's layout, kept in the container.
+            Assert.Contains("./hocon:/training/hocon:ro", mounts);
+            Assert.Contains("./data:/training/data:ro", mounts);
+        }
+    }
+
+    [Fact]
+    public void The_local_override_builds_every_image_the_compose_file_uses_from_local_images_only()
+    {
+        using var reader = new StreamReader(TestFiles.Repo("docker-compose.local.yml"));
+        var stream = new YamlStream();
+        stream.Load(reader);
+        var root = (YamlMappingNode)Merged(stream.Documents.Single().RootNode);
+        var services = (YamlMappingNode)root.Children[new YamlScalarNode("services")];
+        Assert.Equal(Compose.Value.Select(s => s.Name).Order(), services.Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value).Order());
+        foreach (var (key, value) in services.Children)
+        {
+            var service = (YamlMappingNode)value;
+            var build = (YamlMappingNode)service.Children[new YamlScalarNode("build")];
+            var args = (YamlMappingNode)build.Children[new YamlScalarNode("args")];
+            var bases = args.Children.Where(a => ((YamlScalarNode)a.Key).Value!.EndsWith("_IMAGE", StringComparison.Ordinal))
+                .Select(a => Interpolated(((YamlScalarNode)a.Value).Value!)).ToList();
+            Assert.NotEmpty(bases);
+            Assert.All(bases, b => Assert.StartsWith("localhost/", b));
+            if (service.Children.TryGetValue(new YamlScalarNode("image"), out var image))
+                Assert.StartsWith("localhost/", ((YamlScalarNode)image).Value);
+            else
+                Assert.Equal("published", ((YamlScalarNode)args.Children[new YamlScalarNode("BUILD")]).Value);
+        }
     }
 
     private sealed record LocalNode(string Name, string Role, int Port);
