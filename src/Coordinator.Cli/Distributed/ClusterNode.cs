@@ -67,6 +67,11 @@ public static class ClusterNode
         if (!options.IsSupervisor) return workerDone.Task.Result;
 
         var outcome = finished.Task.Result;
+        if (outcome.RecoveryFailure is { } failure)
+        {
+            output.WriteLine($"error: {failure}; this node stops (nothing was changed in {folder})");
+            return ExitCodes.Failed;
+        }
         var summary = outcome.Summary;
         if (summary is null)
         {
@@ -91,6 +96,8 @@ public static class ClusterNode
         var folder = Path.Combine(options.SharedPath!, runId);
         Directory.CreateDirectory(folder);
         var settings = TrainingHost.SupervisorSettingsFor(runId, folder, prepared);
+        // Where the run's journal is (never the password), so that `history` and `runs` find it.
+        History.ClusterJournalFile.ForPostgreSql(options.Journal!, settings.PersistenceId).WriteTo(folder);
         var dataPath = prepared.Settings.Data.Path;
         var assignment = new NodeMessages.Assignment(runId, File.ReadAllText(runPath), Path.GetFileName(dataPath), File.ReadAllBytes(dataPath), 0);
         return (runId, folder, settings, assignment);

@@ -35,6 +35,8 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
             throw new ConfigurationError("training.workers", training.Workers.ToString(),
                 $"must not exceed the {split.Train.Count} training samples (each worker needs a shard)");
         RunPreflight.Check(config.Callbacks, settings.Optimizer.LearningRate, training.Workers);
+        if (config.AkkaOverrides is not null)
+            PersistencePlugins.Check(AkkaConfig.ForSqlite(RunFolder.JournalFile, config.AkkaOverrides));
         return new PreparedRun(config, settings, split);
     }
 
@@ -63,6 +65,9 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
                 throw new ConfigurationError("--resume", resume,
                     "takes no other options: a run continues with the settings it started with (saved in its run.conf)");
             (runId, folder) = RunFolder.OpenForResume(resume);
+            var journal = Path.Combine(folder, RunFolder.JournalFile);
+            if (SqliteJournalCheck.Problem(journal) is { } problem)
+                throw new RunCannotStart($"{journal} {problem}; the run cannot be resumed from it (nothing was changed)");
             prepared = Prepare(new TrainOptions(Path.Combine(folder, RunFolder.ConfigCopy)));
         }
         else
@@ -85,11 +90,13 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
                          $"{split.Train.Count} training / {split.Validation.Count} validation samples, folder {folder}");
 
         RunOutcome outcome;
-        var system = ActorSystem.Create("coordinator", AkkaConfig.ForSqlite(Path.Combine(folder, RunFolder.JournalFile), prepared.Config.AkkaOverrides));
+        var config = AkkaConfig.ForSqlite(Path.Combine(folder, RunFolder.JournalFile), prepared.Config.AkkaOverrides);
+        var system = ActorSystem.Create("coordinator", BootstrapSetup.Create().WithConfig(config).And(PluginStartFailures.Filter(config)));
         try
         {
             var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             var bridge = system.ActorOf(ProgressBridge.Props(progress, finished), "progress");
+            system.ActorOf(PluginStartWatch.Props(bridge), "plugin-start-watch");
             var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, bridge), "supervisor");
             bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
             system.ActorOf(WorkerGroup.Props(setup, Enumerable.Range(0, training.Workers), factory, supervisor), "workers");
@@ -99,6 +106,9 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         {
             system.Terminate().Wait(TimeSpan.FromSeconds(30));
         }
+        // The run could not be read back: nothing was decided, and the run folder is left as it was.
+        if (outcome.RecoveryFailure is { } failure)
+            throw new RunCannotStart(options.Resume is null ? $"{failure}; the run did not start" : $"{failure}; nothing was changed in {folder}");
 
         var summary = (outcome.Summary ?? Failed(runId, supervisorSettings, "the supervisor stopped without finishing the run (see the log above)"))
             with { WallSeconds = wall.Elapsed.TotalSeconds };
