@@ -69,7 +69,7 @@ public static class ClusterNode
         var outcome = finished.Task.Result;
         if (outcome.RecoveryFailure is { } failure)
         {
-            output.WriteLine($"error: {failure}; this node stops (nothing was changed in {folder})");
+            output.WriteLine($"error: {failure}; this node stops");
             return ExitCodes.Failed;
         }
         var summary = outcome.Summary;

@@ -106,9 +106,9 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         {
             system.Terminate().Wait(TimeSpan.FromSeconds(30));
         }
-        // The run could not be read back: nothing was decided, and the run folder is left as it was.
+        // The run could not be read back: nothing was decided or persisted, and no run file is written.
         if (outcome.RecoveryFailure is { } failure)
-            throw new RunCannotStart(options.Resume is null ? $"{failure}; the run did not start" : $"{failure}; nothing was changed in {folder}");
+            throw new RunCannotStart($"{failure}; the run {(options.Resume is null ? "did not start" : "was not resumed")}");
 
         var summary = (outcome.Summary ?? Failed(runId, supervisorSettings, "the supervisor stopped without finishing the run (see the log above)"))
             with { WallSeconds = wall.Elapsed.TotalSeconds };
