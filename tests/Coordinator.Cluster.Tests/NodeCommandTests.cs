@@ -70,5 +70,26 @@ public sealed class NodeCommandTests : IDisposable
 
         first.Terminate();
         Assert.Equal(0, first.WaitForExit(Deadline));
+
+        // Akka's singleton proxy used to warn at every start, before the cluster had even formed.
+        Assert.DoesNotContain("ClusterSingletonProxy failed to find", first.Stdout + first.Stderr + second.Stdout + second.Stderr);
+    }
+
+    [Fact]
+    public void A_node_that_finds_no_supervisor_says_so_after_the_identification_period()
+    {
+        var port = FreePorts.Take(1)[0];
+        var env = Worker(port, $"127.0.0.1:{port}");
+        env["COORDINATOR_CONFIG"] = _temp.File("short.conf", "akka.cluster.singleton-proxy.singleton-identification-failure-period = 2s\n");
+        using var node = CoordinatorProcess.Start(["node"], env);
+
+        node.WaitForLineWith(Deadline, "member up: ", "(this node)");
+        // No supervisor-role node at all: the warning comes, once the period is over, and names what is missing.
+        var line = node.WaitForLineWith(Deadline, "no training supervisor found after 2s");
+        Assert.Contains("the role supervisor", line);
+        Assert.DoesNotContain("ClusterSingletonProxy failed to find", node.Stdout);
+
+        node.Terminate();
+        Assert.Equal(0, node.WaitForExit(Deadline));
     }
 }

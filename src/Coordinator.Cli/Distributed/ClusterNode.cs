@@ -23,8 +23,10 @@ public static class ClusterNode
 
     public static async Task<int> RunAsync(ActorSystem system, NodeOptions options, TextWriter output, CancellationToken ct)
     {
-        var proxy = system.ActorOf(ClusterSingletonProxy.Props($"/user/{SingletonName}",
-            ClusterSingletonProxySettings.Create(system).WithRole(NodeRoles.Supervisor)), "supervisor-proxy");
+        var proxySettings = ClusterSingletonProxySettings.Create(system).WithRole(NodeRoles.Supervisor);
+        // Subscribed before the proxy starts, so that it sees the proxy's first success.
+        system.ActorOf(SupervisorLookupWatch.Props(proxySettings.SingletonIdentificationFailurePeriod, NodeRoles.Supervisor), "supervisor-lookup-watch");
+        var proxy = system.ActorOf(ClusterSingletonProxy.Props($"/user/{SingletonName}", proxySettings), "supervisor-proxy");
 
         var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         string? folder = null;
