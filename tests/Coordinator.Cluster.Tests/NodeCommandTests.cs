@@ -43,6 +43,32 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_supervisor_node_whose_journal_cannot_start_exits_1_saying_so_in_one_line()
+    {
+        // Nothing listens on port 1: the journal plug-in cannot start (it would restart forever, logging each time).
+        var port = FreePorts.Take(1)[0];
+        var env = Worker(port, $"127.0.0.1:{port}");
+        env["COORDINATOR_ROLES"] = "supervisor,worker";
+        env["COORDINATOR_RUN"] = TestFiles.DigitsConf;
+        env["COORDINATOR_JOURNAL"] = "Host=127.0.0.1;Port=1;Database=coordinator;Username=coordinator;Password=secret;Timeout=3";
+        env["COORDINATOR_SHARED"] = _temp.Combine("shared");
+        Directory.CreateDirectory(env["COORDINATOR_SHARED"]);
+        using var node = CoordinatorProcess.Start(["node"], env);
+
+        Assert.Equal(1, node.WaitForExit(Deadline));
+        var errors = node.Lines.Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).ToList();
+        var line = Assert.Single(errors);
+        Assert.StartsWith("error: the ", line);
+        Assert.Contains("could not start", line);
+        Assert.DoesNotContain("   at ", node.Stdout + node.Stderr);
+        Assert.DoesNotContain("secret", node.Stdout + node.Stderr);
+        // journal.json names the journal for history and runs, without its password.
+        var recorded = File.ReadAllText(Path.Combine(env["COORDINATOR_SHARED"], "digits", "journal.json"));
+        Assert.DoesNotContain("secret", recorded);
+        Assert.Contains("Port=1", recorded);
+    }
+
+    [Fact]
     public void Sigterm_makes_a_node_leave_the_cluster_gracefully_and_exit_0()
     {
         var ports = FreePorts.Take(2);

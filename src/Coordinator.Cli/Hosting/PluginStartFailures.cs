@@ -27,8 +27,21 @@ public static class PluginStartFailures
         if (e is not Error { Cause: { } cause } || e.LogSource is not { } source) return null;
         foreach (var (kind, id) in plugins)
             if (id.Length > 0 && source.EndsWith("/system/" + id, StringComparison.Ordinal))
-                return $"the {kind} ({id}) could not start: {cause.GetBaseException().Message.TrimEnd('.')}";
+                return $"the {kind} ({id}) could not start: {CauseText(cause)}";
         return null;
+    }
+
+    /// <summary>What went wrong, without the wrappers: e.g. "Failed to connect to 127.0.0.1:1: Connection refused".</summary>
+    private static string CauseText(Exception cause)
+    {
+        var messages = new List<string>();
+        for (Exception? e = cause; e is not null && messages.Count < 2; e = e.InnerException)
+        {
+            if (e is AggregateException or System.Reflection.TargetInvocationException || e.GetType() == typeof(ApplicationException)) continue;
+            var message = e.Message.TrimEnd('.');
+            if (message.Length > 0 && !messages.Contains(message)) messages.Add(message);
+        }
+        return messages.Count == 0 ? cause.GetBaseException().Message.TrimEnd('.') : string.Join(": ", messages);
     }
 
     /// <summary>The actor system setup that keeps these failures out of the console log.</summary>
