@@ -87,13 +87,15 @@ public sealed class BrokenJournalTests(BrokenJournalTests.UnfinishedRun run, ITe
         // A provider that cannot use the SQLite connection string the program gives the snapshot store.
         var conf = _temp.File("pg.conf", DigitsConf.Text() + "\nakka.persistence.snapshot-store.sql.provider-name = \"PostgreSQL.15\"\n");
 
-        var result = CoordinatorProcess.Run(["train", "--config", conf, "--run-dir", _temp.Combine("new")], timeout: HangGuard);
+        var runDir = _temp.Combine("new");
+        var result = CoordinatorProcess.Run(["train", "--config", conf, "--run-dir", runDir], timeout: HangGuard);
         output.WriteLine(result.ToString());
 
         Assert.Equal(1, result.Exit);
         var line = Assert.Single(Lines(result.Stderr));
         Assert.StartsWith("error: the snapshot store (akka.persistence.snapshot-store.sql) could not start: ", line);
-        Assert.EndsWith("; the run did not start", line);
+        Assert.EndsWith($"; the run did not start (nothing was left in {runDir})", line);
+        Assert.False(Directory.Exists(runDir), "the folder of a run that never started was left behind");
         Assert.DoesNotContain("   at ", result.Stdout + result.Stderr);
         Assert.DoesNotContain("Epoch 1/", result.Stdout);
     }

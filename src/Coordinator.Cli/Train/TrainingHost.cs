@@ -59,6 +59,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
     {
         string runId, folder;
         PreparedRun prepared;
+        var folderExisted = false;
         if (options.Resume is { } resume)
         {
             if (options.ConfigPath is not null || options.Workers is not null || options.Epochs is not null || options.Seed is not null || options.RunDir is not null)
@@ -73,6 +74,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         else
         {
             prepared = Prepare(options);
+            folderExisted = options.RunDir is not null && Directory.Exists(Path.GetFullPath(options.RunDir));
             (runId, folder) = RunFolder.Create(options.RunDir);
             File.WriteAllText(Path.Combine(folder, RunFolder.ConfigCopy), RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings));
         }
@@ -106,9 +108,14 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         {
             system.Terminate().Wait(TimeSpan.FromSeconds(30));
         }
-        // The run could not be read back: nothing was decided or persisted, and no run file is written.
+        // The run could not be read back: nothing was decided or persisted, and no run file is written. A new
+        // run's folder holds only what this process made (run.conf, an empty journal): it goes, as after bad input.
         if (outcome.RecoveryFailure is { } failure)
-            throw new RunCannotStart($"{failure}; the run {(options.Resume is null ? "did not start" : "was not resumed")}");
+        {
+            if (options.Resume is not null) throw new RunCannotStart($"{failure}; the run was not resumed");
+            RunFolder.RemoveUnstarted(folder, removeFolder: !folderExisted);
+            throw new RunCannotStart($"{failure}; the run did not start (nothing was left in {folder})");
+        }
 
         var summary = (outcome.Summary ?? Failed(runId, supervisorSettings, "the supervisor stopped without finishing the run (see the log above)"))
             with { WallSeconds = wall.Elapsed.TotalSeconds };
