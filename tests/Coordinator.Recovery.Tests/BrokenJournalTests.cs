@@ -85,36 +85,37 @@ public sealed class BrokenJournalTests(BrokenJournalTests.UnfinishedRun run, ITe
     public void A_snapshot_store_that_cannot_start_ends_a_new_run_in_one_line()
     {
         // A provider that cannot use the SQLite connection string the program gives the snapshot store.
-        var conf = _temp.File("pg.conf", DigitsConf.Text() + "\nakka.persistence.snapshot-store.sql.provider-name = \"PostgreSQL.15\"\n");
+        var (line, runDir) = NewRunFailsInOneLine("akka.persistence.snapshot-store.sql.provider-name = \"PostgreSQL.15\"", 1);
 
-        var runDir = _temp.Combine("new");
-        var result = CoordinatorProcess.Run(["train", "--config", conf, "--run-dir", runDir], timeout: HangGuard);
-        output.WriteLine(result.ToString());
-
-        Assert.Equal(1, result.Exit);
-        var line = Assert.Single(Lines(result.Stderr));
         Assert.StartsWith("error: the snapshot store (akka.persistence.snapshot-store.sql) could not start: ", line);
         Assert.EndsWith($"; the run did not start (nothing was left in {runDir})", line);
-        Assert.False(Directory.Exists(runDir), "the folder of a run that never started was left behind");
-        Assert.DoesNotContain("   at ", result.Stdout + result.Stderr);
-        Assert.DoesNotContain("Epoch 1/", result.Stdout);
     }
 
     [Fact]
     public void An_unknown_journal_plugin_is_bad_input_and_makes_no_run_folder()
     {
-        var conf = _temp.File("nope.conf", DigitsConf.Text() + "\nakka.persistence.journal.plugin = \"akka.persistence.journal.nope\"\n");
-        var runDir = _temp.Combine("never");
+        var (line, _) = NewRunFailsInOneLine("akka.persistence.journal.plugin = \"akka.persistence.journal.nope\"", 2);
 
-        var result = CoordinatorProcess.Run(["train", "--config", conf, "--run-dir", runDir], timeout: HangGuard);
-        output.WriteLine(result.ToString());
-
-        Assert.Equal(2, result.Exit);
-        var line = Assert.Single(Lines(result.Stderr));
         Assert.StartsWith("error: akka.persistence.journal.plugin = \"akka.persistence.journal.nope\": no such plug-in", line);
         Assert.Contains("available: ", line);
         Assert.Contains("akka.persistence.journal.sql", line);
-        Assert.False(Directory.Exists(runDir), "a run folder was made for a run that could not start");
+    }
+
+    /// <summary>A new run of digits.conf plus <paramref name="akkaLine"/>: the exit code, exactly one stderr line,
+    /// no stack trace, no epoch trained, and no run folder left.</summary>
+    private (string Line, string RunDir) NewRunFailsInOneLine(string akkaLine, int exit)
+    {
+        var conf = _temp.File("run.conf", DigitsConf.Text() + "\n" + akkaLine + "\n");
+        var runDir = _temp.Combine("new");
+        var result = CoordinatorProcess.Run(["train", "--config", conf, "--run-dir", runDir], timeout: HangGuard);
+        output.WriteLine(result.ToString());
+
+        Assert.Equal(exit, result.Exit);
+        var line = Assert.Single(Lines(result.Stderr));
+        Assert.DoesNotContain("   at ", result.Stdout + result.Stderr);
+        Assert.DoesNotContain("Epoch 1/", result.Stdout);
+        Assert.False(Directory.Exists(runDir), "a run folder was left for a run that never started");
+        return (line, runDir);
     }
 
     /// <summary>Resumes <paramref name="folder"/>: exit 1, exactly one stderr line starting with
