@@ -40,6 +40,7 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
         new RunProgress.BatchProgress(1, 5, 0.5),
         new RunProgress.EpochSummarized(1, new Dictionary<string, double> { ["loss"] = 0.5, ["val_loss"] = double.NaN }, 1.5, ["checkpoint saved"]),
         new RunProgress.Warning("careful"),
+        new RunProgress.RecoveryFailed("run r1: its journal could not be read back"),
         new RunStarted("r1", 2, "gradients", 42, 60, 0.05, 4810, "sha", new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero)),
         new EpochCompleted(4, 0.01, new Dictionary<string, double> { ["loss"] = 0.25, ["learning_rate"] = 0.01 }, 2.5, 23, 999, "{\"x\":1}"),
         new LearningRateChanged(5, 0.01, 0.002, "plateau", "reduce-lr-on-plateau"),

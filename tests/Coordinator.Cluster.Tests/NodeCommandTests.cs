@@ -43,6 +43,32 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_supervisor_node_whose_journal_cannot_start_exits_1_saying_so_in_one_line()
+    {
+        // Nothing listens on port 1: the journal plug-in cannot start (it would restart forever, logging each time).
+        var port = FreePorts.Take(1)[0];
+        var env = Worker(port, $"127.0.0.1:{port}");
+        env["COORDINATOR_ROLES"] = "supervisor,worker";
+        env["COORDINATOR_RUN"] = TestFiles.DigitsConf;
+        env["COORDINATOR_JOURNAL"] = "Host=127.0.0.1;Port=1;Database=coordinator;Username=coordinator;Password=secret;Timeout=3";
+        env["COORDINATOR_SHARED"] = _temp.Combine("shared");
+        Directory.CreateDirectory(env["COORDINATOR_SHARED"]);
+        using var node = CoordinatorProcess.Start(["node"], env);
+
+        Assert.Equal(1, node.WaitForExit(Deadline));
+        var errors = node.Lines.Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).ToList();
+        var line = Assert.Single(errors);
+        Assert.StartsWith("error: the ", line);
+        Assert.Contains("could not start", line);
+        Assert.DoesNotContain("   at ", node.Stdout + node.Stderr);
+        Assert.DoesNotContain("secret", node.Stdout + node.Stderr);
+        // journal.json names the journal for history and runs, without its password.
+        var recorded = File.ReadAllText(Path.Combine(env["COORDINATOR_SHARED"], "digits", "journal.json"));
+        Assert.DoesNotContain("secret", recorded);
+        Assert.Contains("Port=1", recorded);
+    }
+
+    [Fact]
     public void Sigterm_makes_a_node_leave_the_cluster_gracefully_and_exit_0()
     {
         var ports = FreePorts.Take(2);
@@ -70,5 +96,26 @@ public sealed class NodeCommandTests : IDisposable
 
         first.Terminate();
         Assert.Equal(0, first.WaitForExit(Deadline));
+
+        // Akka's singleton proxy used to warn at every start, before the cluster had even formed.
+        Assert.DoesNotContain("ClusterSingletonProxy failed to find", first.Stdout + first.Stderr + second.Stdout + second.Stderr);
+    }
+
+    [Fact]
+    public void A_node_that_finds_no_supervisor_says_so_after_the_identification_period()
+    {
+        var port = FreePorts.Take(1)[0];
+        var env = Worker(port, $"127.0.0.1:{port}");
+        env["COORDINATOR_CONFIG"] = _temp.File("short.conf", "akka.cluster.singleton-proxy.singleton-identification-failure-period = 2s\n");
+        using var node = CoordinatorProcess.Start(["node"], env);
+
+        node.WaitForLineWith(Deadline, "member up: ", "(this node)");
+        // No supervisor-role node at all: the warning comes, once the period is over, and names what is missing.
+        var line = node.WaitForLineWith(Deadline, "no training supervisor found after 2s");
+        Assert.Contains("the role supervisor", line);
+        Assert.DoesNotContain("ClusterSingletonProxy failed to find", node.Stdout);
+
+        node.Terminate();
+        Assert.Equal(0, node.WaitForExit(Deadline));
     }
 }

@@ -19,6 +19,10 @@ public static class RunProgress
     /// for none) plus the events after it.</summary>
     public sealed record Recovered(long SnapshotSequenceNr, long LastSequenceNr, int Epochs) : ICoordinatorMessage;
 
+    /// <summary>The run could not be recovered from its journal (the journal or snapshot store did not start,
+    /// or the stored events could not be read back): nothing was decided or written; the run ends here.</summary>
+    public sealed record RecoveryFailed(string Reason) : ICoordinatorMessage;
+
     /// <summary>Something worth a line that is not a problem (e.g. where a resumed run continues).</summary>
     public sealed record Note(string Message) : ICoordinatorMessage;
 

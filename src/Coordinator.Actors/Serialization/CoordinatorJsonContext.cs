@@ -45,6 +45,7 @@ namespace Coordinator.Actors.Serialization;
 [JsonSerializable(typeof(RunProgress.Warning))]
 [JsonSerializable(typeof(RunProgress.Note))]
 [JsonSerializable(typeof(RunProgress.Recovered))]
+[JsonSerializable(typeof(RunProgress.RecoveryFailed))]
 [JsonSerializable(typeof(RunProgress.EpochLog))]
 [JsonSerializable(typeof(RunProgress.RunFinished))]
 [JsonSerializable(typeof(RunStarted))]

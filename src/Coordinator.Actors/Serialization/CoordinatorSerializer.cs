@@ -60,6 +60,7 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(RunProgress.Warning), "progress-warning.v1", Json.Warning),
         (typeof(RunProgress.Note), "progress-note.v1", Json.Note),
         (typeof(RunProgress.Recovered), "progress-recovered.v1", Json.Recovered),
+        (typeof(RunProgress.RecoveryFailed), "progress-recovery-failed.v1", Json.RecoveryFailed),
         (typeof(RunProgress.RunFinished), "progress-run-finished.v1", Json.RunFinished),
         (typeof(RunStarted), "run-started.v1", Json.RunStarted),
         (typeof(EpochCompleted), "epoch-completed.v2", Json.EpochCompleted),

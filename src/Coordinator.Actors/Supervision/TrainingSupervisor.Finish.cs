@@ -139,6 +139,17 @@ public sealed partial class TrainingSupervisor
         if (decision is CallbackWarning w) _observer.Tell(new RunProgress.Warning($"{w.Source}: {w.Message}"));
     }
 
+    // The run cannot be read back (a journal or snapshot store that did not start, an event that cannot be
+    // read): tell the observer at once, in one line, rather than after its wait for a report. Akka stops this
+    // actor after this call; nothing was decided, so nothing is persisted. The base would log a stack trace;
+    // the observer prints the line, so the log only has it at info level.
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        var text = $"run {_settings.RunId}: its journal could not be read back ({PersistenceId}): {reason.GetBaseException().Message.TrimEnd('.')}";
+        _log.Info(text);
+        _observer.Tell(new RunProgress.RecoveryFailed(text));
+    }
+
     // The journal cannot be written: stop deciding (nothing more is persisted), report what failed
     // with the history written so far, and leave the actor alive until the report is out.
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>

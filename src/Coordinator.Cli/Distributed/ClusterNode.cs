@@ -23,8 +23,10 @@ public static class ClusterNode
 
     public static async Task<int> RunAsync(ActorSystem system, NodeOptions options, TextWriter output, CancellationToken ct)
     {
-        var proxy = system.ActorOf(ClusterSingletonProxy.Props($"/user/{SingletonName}",
-            ClusterSingletonProxySettings.Create(system).WithRole(NodeRoles.Supervisor)), "supervisor-proxy");
+        var proxySettings = ClusterSingletonProxySettings.Create(system).WithRole(NodeRoles.Supervisor);
+        // Subscribed before the proxy starts, so that it sees the proxy's first success.
+        system.ActorOf(SupervisorLookupWatch.Props(proxySettings.SingletonIdentificationFailurePeriod, NodeRoles.Supervisor), "supervisor-lookup-watch");
+        var proxy = system.ActorOf(ClusterSingletonProxy.Props($"/user/{SingletonName}", proxySettings), "supervisor-proxy");
 
         var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         string? folder = null;
@@ -67,6 +69,11 @@ public static class ClusterNode
         if (!options.IsSupervisor) return workerDone.Task.Result;
 
         var outcome = finished.Task.Result;
+        if (outcome.RecoveryFailure is { } failure)
+        {
+            output.WriteLine($"error: {failure}; this node stops");
+            return ExitCodes.Failed;
+        }
         var summary = outcome.Summary;
         if (summary is null)
         {
@@ -91,6 +98,8 @@ public static class ClusterNode
         var folder = Path.Combine(options.SharedPath!, runId);
         Directory.CreateDirectory(folder);
         var settings = TrainingHost.SupervisorSettingsFor(runId, folder, prepared);
+        // Where the run's journal is (never the password), so that `history` and `runs` find it.
+        History.ClusterJournalFile.ForPostgreSql(options.Journal!, settings.PersistenceId).WriteTo(folder);
         var dataPath = prepared.Settings.Data.Path;
         var assignment = new NodeMessages.Assignment(runId, File.ReadAllText(runPath), Path.GetFileName(dataPath), File.ReadAllBytes(dataPath), 0);
         return (runId, folder, settings, assignment, prepared.Settings.Reporting.TensorBoardUpdateFreq);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.Supervision;
+using Coordinator.Cli.Hosting;
 using Coordinator.Cli.Train;
 using Coordinator.Reporting;
 
@@ -20,6 +21,7 @@ public sealed class SupervisorHost : ReceiveActor
         TaskCompletionSource<RunOutcome> finished, int? tensorBoardUpdateFreq)
     {
         var bridge = Context.ActorOf(ProgressBridge.Props(progress, finished, new TensorBoardTarget(settings.RunFolder, tensorBoardUpdateFreq)), "progress");
+        Context.ActorOf(PluginStartWatch.Props(bridge), "plugin-start-watch");
         var supervisor = Context.ActorOf(TrainingSupervisor.Props(settings, bridge), "run");
         bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
 

@@ -25,24 +25,28 @@ public static class HistoryCommand
                           "without it these are shown only when a file of theirs fails its check. --json always has every entry.",
         };
 
+        var journal = JournalOption.Create(
+            "a cluster run's journal: a PostgreSQL connection string (as the nodes' COORDINATOR_JOURNAL); without it, a cluster " +
+            "run's folder names its database in journal.json (without the password: PGPASSWORD or ~/.pgpass supply it)");
+
         var command = new Command("history",
             "Show a run's timeline from its journal: start, epochs with their logs (from 1, as train prints them), rate changes, " +
             "checkpoints (marked [missing] or [altered] when the file no longer matches its recorded SHA-256), deletions, stop, " +
             "restored best weights, resumes, rewinds and the outcome.")
         {
-            runDir, json, noVerify, all,
+            runDir, json, noVerify, all, journal,
         };
         command.SetAction(parse =>
-            Run(parse.GetValue(runDir)!, parse.GetValue(json), !parse.GetValue(noVerify), parse.GetValue(all), stdout, stderr));
+            Run(parse.GetValue(runDir)!, parse.GetValue(json), !parse.GetValue(noVerify), parse.GetValue(all), stdout, stderr, parse.GetValue(journal)));
         return command;
     }
 
-    public static int Run(string runDir, bool json, bool verify, bool all, TextWriter stdout, TextWriter stderr)
+    public static int Run(string runDir, bool json, bool verify, bool all, TextWriter stdout, TextWriter stderr, string? journal = null)
     {
         RunHistory history;
         try
         {
-            history = HistoryTimeline.Build(RunJournal.Read(runDir), verify ? FileHashes.Check : null);
+            history = HistoryTimeline.Build(RunJournal.Read(runDir, JournalOption.Value(journal)), verify ? FileHashes.Check : null);
         }
         catch (HistoryInputError e)
         {

@@ -12,12 +12,13 @@ using static Coordinator.Actors.Events.RunEvents;
 namespace Coordinator.Cli.History;
 
 /// <summary>
-/// Reads a run's events back from its journal (<c>journal.db</c> in the run folder), in the order
-/// they were persisted, without changing anything in it.
+/// Reads a run's events back from its journal, in the order they were persisted, without changing anything
+/// in it: <c>journal.db</c> in the run folder (a run of <c>train</c>), or the PostgreSQL database of a cluster
+/// run (given with <c>--journal</c>, or named, without its password, by the folder's <c>journal.json</c>).
 /// </summary>
 /// <remarks>
-/// An ActorSystem configured as a run's (<see cref="AkkaConfig.ForSqlite"/>) plus a few reader
-/// overrides: Akka.Persistence.Sql's read journal (<see cref="SqlReadJournal"/>) on the same file,
+/// An ActorSystem configured as a run's (<see cref="AkkaConfig.ForSqlite"/>, <see cref="AkkaConfig.ForPostgreSql"/>)
+/// plus a few reader overrides: Akka.Persistence.Sql's read journal (<see cref="SqlReadJournal"/>) on the same database,
 /// table creation off, and <see cref="StoredEventSerializer"/> in place of the coordinator
 /// serializer so that events this build does not know come back as <see cref="UnrecognizedEvent"/>
 /// instead of failing the read. <c>CurrentEventsByPersistenceId</c> is a finite stream: it ends
@@ -29,8 +30,8 @@ public static class RunJournal
 
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>A folder is a run folder when it holds a journal.</summary>
-    public static bool IsRunFolder(string folder) => File.Exists(Path.Combine(folder, JournalFile));
+    /// <summary>A folder is a run folder when it holds a journal, or names its cluster journal (journal.json).</summary>
+    public static bool IsRunFolder(string folder) => File.Exists(Path.Combine(folder, JournalFile)) || ClusterJournalFile.ExistsIn(folder);
 
     /// <summary>The run id is the run folder's name; the supervisor persists as <c>run-&lt;run id&gt;</c>.</summary>
     public static string RunIdOf(string runFolder) =>
@@ -47,21 +48,49 @@ public static class RunJournal
     /// and the journal holds exactly one other <c>run-*</c> persistence id (the folder was renamed),
     /// reads that one instead.
     /// </summary>
-    public static RunJournalContents Read(string runFolder)
+    /// <param name="journalConnection">A PostgreSQL connection string (<c>--journal</c>): read the run from that
+    /// database, whatever the folder holds.</param>
+    public static RunJournalContents Read(string runFolder, string? journalConnection = null)
     {
         var folder = Path.GetFullPath(runFolder);
         if (!Directory.Exists(folder))
             throw new HistoryInputError(File.Exists(folder)
                 ? $"{runFolder}: is a file, not a run folder"
                 : $"{runFolder}: no such folder");
+        if (journalConnection is not null)
+            return ReadPostgreSql(folder, journalConnection, PersistenceIdFor(folder), "--journal");
         var journal = Path.Combine(folder, JournalFile);
         if (!File.Exists(journal))
-            throw new HistoryInputError($"{runFolder}: not a run folder (no {JournalFile} in it)");
+        {
+            if (!ClusterJournalFile.ExistsIn(folder))
+                throw new HistoryInputError($"{runFolder}: not a run folder (no {JournalFile} in it); a cluster run's journal is in " +
+                                            $"PostgreSQL: its folder has a {ClusterJournalFile.FileName}, or give it with --journal \"Host=...;Database=...\"");
+            var record = ClusterJournalFile.ReadFrom(folder);
+            var recorded = ClusterJournalFile.PathIn(folder);
+            return ReadPostgreSql(folder, record.Connection ?? throw new HistoryInputError(
+                $"{recorded}: records no connection string; give the journal with --journal \"Host=...;Database=...\""), record.PersistenceId, recorded);
+        }
+        if (SqliteJournalCheck.Problem(journal) is { } problem)
+            throw new HistoryInputError($"{journal} {problem}");
+        return ReadWith(ReaderConfig(journal), folder, PersistenceIdFor(folder), journal, renamedFallback: true);
+    }
 
+    // A cluster journal holds every run of the database, so there is no "the one other run" to fall back on.
+    private static RunJournalContents ReadPostgreSql(string folder, string connection, string persistenceId, string from)
+    {
+        var shown = $"the PostgreSQL journal {ClusterJournalFile.WithoutSecrets(connection) ?? "(a connection string that does not parse)"} (from {from})";
+        var contents = ReadWith(PostgreSqlReaderConfig(connection), folder, persistenceId, shown, renamedFallback: false);
+        if (contents.Entries.Count == 0)
+            throw new HistoryInputError($"{shown}: holds no events of {persistenceId}");
+        return contents;
+    }
+
+    private static RunJournalContents ReadWith(Config config, string folder, string persistenceId, string journal, bool renamedFallback)
+    {
         ActorSystem system;
         try
         {
-            system = ActorSystem.Create("coordinator-history", ReaderConfig(journal));
+            system = ActorSystem.Create("coordinator-history", config);
         }
         catch (Exception e)
         {
@@ -71,10 +100,9 @@ public static class RunJournal
         {
             var materializer = system.Materializer();
             var query = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-            var persistenceId = PersistenceIdFor(folder);
             var envelopes = Wait(query.CurrentEventsByPersistenceId(persistenceId, 0, long.MaxValue)
                 .RunWith(Sink.Seq<EventEnvelope>(), materializer));
-            if (envelopes.Count == 0)
+            if (envelopes.Count == 0 && renamedFallback)
             {
                 var others = Wait(query.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), materializer))
                     .Where(id => id.StartsWith("run-", StringComparison.Ordinal) && id != persistenceId)
@@ -94,7 +122,7 @@ public static class RunJournal
             throw new HistoryInputError(
                 cause is SqliteException { SqliteErrorCode: 1 } && cause.Message.Contains("no such table", StringComparison.Ordinal)
                     ? $"{journal}: cannot read the journal: it has no journal table (nothing was ever stored in it)"
-                    : $"{journal}: cannot read the journal: {cause.Message}", e);
+                    : $"{journal}: cannot read the journal: {cause.Message}" + PasswordHint(cause), e);
         }
         finally
         {
@@ -123,6 +151,33 @@ public static class RunJournal
             """);
         return overrides.WithFallback(AkkaConfig.ForSqlite(journalFile, null));
     }
+
+    /// <summary>The same for a cluster run's PostgreSQL journal: the node's journal settings, without the cluster.</summary>
+    internal static Config PostgreSqlReaderConfig(string connectionString)
+    {
+        var overrides = ConfigurationFactory.ParseString($$"""
+            akka.loglevel = OFF
+            akka.stdout-loglevel = OFF
+            akka.log-dead-letters = 0
+            akka.actor.provider = local
+            akka.extensions = []
+            akka.persistence.journal.sql.auto-initialize = off
+            akka.persistence.snapshot-store.sql.auto-initialize = off
+            akka.persistence.query.journal.sql {
+              write-plugin = "akka.persistence.journal.sql"
+              provider-name = "PostgreSQL.15"
+              connection-string = {{Quote(connectionString)}}
+            }
+            {{StoredEventSerializer.Hocon}}
+            """);
+        return overrides.WithFallback(AkkaConfig.ForPostgreSql(connectionString));
+    }
+
+    // journal.json never holds a password: say where one can come from when the server asks for it.
+    private static string PasswordHint(Exception cause) =>
+        cause.Message.Contains("password", StringComparison.OrdinalIgnoreCase)
+            ? " (journal.json holds no password: set PGPASSWORD, use ~/.pgpass, or give the whole connection string with --journal)"
+            : "";
 
     private static JournalEntry ToEntry(EventEnvelope envelope)
     {

@@ -55,7 +55,7 @@ public static class RunListings
         RunJournalContents journal;
         try
         {
-            journal = (read ?? RunJournal.Read)(folder);
+            journal = read is null ? RunJournal.Read(folder) : read(folder);
         }
         catch (HistoryInputError e)
         {

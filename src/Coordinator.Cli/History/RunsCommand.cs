@@ -21,23 +21,30 @@ public static class RunsCommand
                           "best_epoch (from 0), best_from (summary or events), last_activity, error",
         };
 
+        var journal = JournalOption.Create(
+            "the PostgreSQL journal (a connection string) of the cluster runs under ROOT, whose folders hold journal.json " +
+            "instead of journal.db; without it, each journal.json's database is used (without the password: PGPASSWORD or ~/.pgpass supply it)");
+
         var command = new Command("runs",
             "List the runs under ROOT: id, status from the journal (completed, stopped, failed, or unfinished: no RunCompleted " +
             "or RunFailed yet, i.e. still running or ended early), epochs run, best monitored value (from summary.json, else " +
             "from the journal) and last activity (newest file in the folder), oldest activity first.")
         {
-            root, json,
+            root, json, journal,
         };
-        command.SetAction(parse => Run(parse.GetValue(root) ?? RunListings.DefaultRoot, parse.GetValue(json), stdout, stderr));
+        command.SetAction(parse => Run(parse.GetValue(root) ?? RunListings.DefaultRoot, parse.GetValue(json), stdout, stderr, parse.GetValue(journal)));
         return command;
     }
 
-    public static int Run(string root, bool json, TextWriter stdout, TextWriter stderr)
+    public static int Run(string root, bool json, TextWriter stdout, TextWriter stderr, string? journal = null)
     {
         IReadOnlyList<RunListing> runs;
         try
         {
-            runs = RunListings.List(root);
+            var cluster = JournalOption.Value(journal);
+            // --journal is for the cluster runs: a folder with its own journal.db is read from that.
+            runs = RunListings.List(root, cluster is null ? null
+                : folder => RunJournal.Read(folder, File.Exists(Path.Combine(folder, RunJournal.JournalFile)) ? null : cluster));
         }
         catch (HistoryInputError e)
         {

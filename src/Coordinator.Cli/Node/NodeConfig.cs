@@ -43,12 +43,13 @@ public static class NodeConfig
 
     /// <summary>
     /// The actor system's setup: the config, and with TLS this node's certificate and a validator that accepts
-    /// only peers whose certificate the cluster CA issued (on both ends of every connection).
+    /// only peers whose certificate the cluster CA issued (on both ends of every connection). A journal that
+    /// cannot start is reported in one line (<see cref="PluginStartFailures"/>), not logged at each restart.
     /// </summary>
     public static ActorSystemSetup Setup(Config config, NodeTlsMaterial? tls)
     {
-        var bootstrap = BootstrapSetup.Create().WithConfig(config);
-        if (tls is null) return ActorSystemSetup.Create(bootstrap);
+        var bootstrap = BootstrapSetup.Create().WithConfig(config).And(PluginStartFailures.Filter(config));
+        if (tls is null) return bootstrap;
         var ssl = new DotNettySslSetup(tls.Certificate, suppressValidation: false, requireMutualAuthentication: true,
             validateCertificateHostname: false, ClusterCertificateValidator.Create(tls.Ca));
         return bootstrap.And(ssl);

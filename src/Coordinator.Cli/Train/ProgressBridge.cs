@@ -45,6 +45,8 @@ public sealed class ProgressBridge : ReceiveActor, IWithTimers
             $"recovered {r.LastSequenceNr} events ({(r.SnapshotSequenceNr > 0 ? $"snapshot at {r.SnapshotSequenceNr} plus {r.LastSequenceNr - r.SnapshotSequenceNr} after it" : "no snapshot")}), {r.Epochs} epochs"));
         Receive<RunProgress.RunFinished>(f =>
             outcome.TrySetResult(new RunOutcome(f.Summary, f.Epochs.Select(e => (e.Epoch, e.Logs)).ToArray())));
+        // Nothing was decided: end now, with the one line that says why (the host writes no run files).
+        Receive<RunProgress.RecoveryFailed>(f => outcome.TrySetResult(new RunOutcome(null, [], f.Reason)));
         Receive<WatchSupervisor>(w => Context.Watch(w.Supervisor));
         // After a journal fault the supervisor stops before the run's report (read back from the
         // journal by another actor) arrives: give that report time before giving up on it.
@@ -89,5 +91,7 @@ public sealed class ProgressBridge : ReceiveActor, IWithTimers
 /// <summary>TensorBoard events go to <c>RUN_FOLDER/tensorboard</c>; <paramref name="UpdateFreq"/>: see <see cref="TensorBoardLog"/>.</summary>
 public sealed record TensorBoardTarget(string RunFolder, int? UpdateFreq);
 
-/// <summary>How a run ended, as this process saw it; a null summary means the supervisor stopped without one.</summary>
-public sealed record RunOutcome(RunSummary? Summary, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Logs)> Epochs);
+/// <summary>How a run ended, as this process saw it; a null summary means the supervisor stopped without one;
+/// <paramref name="RecoveryFailure"/> says why the run could not even be read back from its journal.</summary>
+public sealed record RunOutcome(RunSummary? Summary, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Logs)> Epochs,
+    string? RecoveryFailure = null);

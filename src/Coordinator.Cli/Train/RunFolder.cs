@@ -39,6 +39,17 @@ public static class RunFolder
         return (Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)), folder);
     }
 
+    /// <summary>
+    /// Removes what a new run that never started left: its run.conf and its journal (which holds no event: the
+    /// run's recovery failed before it could persist one), and the folder itself when this run created it.
+    /// </summary>
+    public static void RemoveUnstarted(string folder, bool removeFolder)
+    {
+        foreach (var name in new[] { ConfigCopy, JournalFile, JournalFile + "-journal", JournalFile + "-wal", JournalFile + "-shm" })
+            File.Delete(Path.Combine(folder, name));
+        if (removeFolder && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+    }
+
     /// <summary>An unfinished run's folder, to continue it.</summary>
     public static (string RunId, string Folder) OpenForResume(string requested)
     {

@@ -37,6 +37,11 @@ public static class TrainCommand
                 stderr.WriteLine($"error: {e.Message}");
                 return ExitCodes.BadInput;
             }
+            catch (RunCannotStart e)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return ExitCodes.Failed;
+            }
         });
         return command;
     }

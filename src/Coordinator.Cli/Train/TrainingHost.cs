@@ -36,6 +36,8 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
             throw new ConfigurationError("training.workers", training.Workers.ToString(),
                 $"must not exceed the {split.Train.Count} training samples (each worker needs a shard)");
         RunPreflight.Check(config.Callbacks, settings.Optimizer.LearningRate, training.Workers);
+        if (config.AkkaOverrides is not null)
+            PersistencePlugins.Check(AkkaConfig.ForSqlite(RunFolder.JournalFile, config.AkkaOverrides));
         return new PreparedRun(config, settings, split);
     }
 
@@ -58,17 +60,22 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
     {
         string runId, folder;
         PreparedRun prepared;
+        var folderExisted = false;
         if (options.Resume is { } resume)
         {
             if (options.ConfigPath is not null || options.Workers is not null || options.Epochs is not null || options.Seed is not null || options.RunDir is not null)
                 throw new ConfigurationError("--resume", resume,
                     "takes no other options: a run continues with the settings it started with (saved in its run.conf)");
             (runId, folder) = RunFolder.OpenForResume(resume);
+            var journal = Path.Combine(folder, RunFolder.JournalFile);
+            if (SqliteJournalCheck.Problem(journal) is { } problem)
+                throw new RunCannotStart($"{journal} {problem}; the run cannot be resumed from it (nothing was changed)");
             prepared = Prepare(new TrainOptions(Path.Combine(folder, RunFolder.ConfigCopy)));
         }
         else
         {
             prepared = Prepare(options);
+            folderExisted = options.RunDir is not null && Directory.Exists(Path.GetFullPath(options.RunDir));
             (runId, folder) = RunFolder.Create(options.RunDir);
             File.WriteAllText(Path.Combine(folder, RunFolder.ConfigCopy), RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings));
         }
@@ -90,11 +97,13 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         // resumed); a second one ends the process at once, as Ctrl+C usually does.
         var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = interrupted.TrySetResult());
-        var system = ActorSystem.Create("coordinator", AkkaConfig.ForSqlite(Path.Combine(folder, RunFolder.JournalFile), prepared.Config.AkkaOverrides));
+        var config = AkkaConfig.ForSqlite(Path.Combine(folder, RunFolder.JournalFile), prepared.Config.AkkaOverrides);
+        var system = ActorSystem.Create("coordinator", BootstrapSetup.Create().WithConfig(config).And(PluginStartFailures.Filter(config)));
         try
         {
             var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             var bridge = system.ActorOf(ProgressBridge.Props(progress, finished, new TensorBoardTarget(folder, settings.Reporting.TensorBoardUpdateFreq)), "progress");
+            system.ActorOf(PluginStartWatch.Props(bridge), "plugin-start-watch");
             var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, bridge), "supervisor");
             bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
             system.ActorOf(WorkerGroup.Props(setup, Enumerable.Range(0, training.Workers), factory, supervisor), "workers");
@@ -105,6 +114,14 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         finally
         {
             system.Terminate().Wait(TimeSpan.FromSeconds(30));
+        }
+        // The run could not be read back: nothing was decided or persisted, and no run file is written. A new
+        // run's folder holds only what this process made (run.conf, an empty journal): it goes, as after bad input.
+        if (outcome.RecoveryFailure is { } failure)
+        {
+            if (options.Resume is not null) throw new RunCannotStart($"{failure}; the run was not resumed");
+            RunFolder.RemoveUnstarted(folder, removeFolder: !folderExisted);
+            throw new RunCannotStart($"{failure}; the run did not start (nothing was left in {folder})");
         }
 
         var summary = (outcome.Summary ?? Failed(runId, supervisorSettings, "the supervisor stopped without finishing the run (see the log above)"))
