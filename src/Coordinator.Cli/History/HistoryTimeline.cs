@@ -161,17 +161,8 @@ public static class HistoryTimeline
     /// one inside the run folder is kept; an absolute one with the run id as a folder name (the run
     /// folder, since moved or copied) is taken relative to this run folder; anything else as recorded.
     /// </summary>
-    public static string ResolvePath(string recorded, string runFolder, string runId)
-    {
-        if (string.IsNullOrEmpty(recorded)) return recorded;
-        if (!Path.IsPathRooted(recorded)) return Path.GetFullPath(Path.Combine(runFolder, recorded));
-        var full = Path.GetFullPath(recorded);
-        if (IsInside(full, runFolder)) return full;
-        var parts = full.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
-        if (parts.Length < 2 || string.IsNullOrEmpty(runId)) return full;
-        var at = Array.LastIndexOf(parts, runId, parts.Length - 2);
-        return at >= 0 ? Path.Combine([runFolder, .. parts[(at + 1)..]]) : full;
-    }
+    public static string ResolvePath(string recorded, string runFolder, string runId) =>
+        new Actors.State.RunPaths(runFolder, runId).Resolve(recorded);
 
     /// <summary>The path to show: relative to the run folder when inside it, else as it is.</summary>
     public static string DisplayPath(string path, string runFolder) =>
