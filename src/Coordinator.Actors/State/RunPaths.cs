@@ -65,9 +65,9 @@ public sealed record RunPaths(string Folder, string RunId)
         if (string.IsNullOrWhiteSpace(name)) return (null, "names no file");
         if (name.EndsWith('/') || name.EndsWith(Path.DirectorySeparatorChar)) return (null, "names a folder, not a file");
         var full = Path.GetFullPath(Path.IsPathRooted(name) ? name : Path.Combine(CheckpointFolder, name));
+        if (full == Folder || full == CheckpointFolder) return (null, "names the run folder itself");
         if (!Path.IsPathRooted(name) && !IsInside(full))
             return (null, $"resolves to {full}, outside the run folder; a relative path must stay inside it (or give an absolute path)");
-        if (full == Folder || full == CheckpointFolder) return (null, "names the run folder itself");
         if (IsInside(full))
         {
             var relative = Path.GetRelativePath(Folder, full);

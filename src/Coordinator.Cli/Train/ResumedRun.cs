@@ -24,8 +24,8 @@ public sealed record ResumedRun(string RunId, string Folder, RunState? State)
                 : $"is not a run folder (it has no {RunFolder.ConfigCopy}); nothing in it was changed");
 
         var journalBytes = File.Exists(journal) ? new FileInfo(journal).Length : -1;
-        var contents = journalBytes > 0 ? Read(requested, folder) : null;
-        if (contents is null || contents.Entries.Count == 0)
+        var contents = journalBytes > 0 ? ResumeJournal.Read(journal, Path.GetFileName(folder), requested) : null;
+        if (contents is null || contents.Events.Count == 0)
         {
             var saved = SavedFiles(folder);
             if (saved.Count > 0)
@@ -61,18 +61,6 @@ public sealed record ResumedRun(string RunId, string Folder, RunState? State)
             throw Refused(requested, $"holds a finished run (all {state.EpochLimit} epochs ran); to train it further: coordinator train --resume {requested} --epochs N (N > {state.EpochsRun})");
         if (epochs <= state.EpochsRun)
             throw new ConfigurationError("--epochs", epochs.Value.ToString(), $"the run has completed {state.EpochsRun} epochs already; give more to train it further");
-    }
-
-    private static RunJournalContents Read(string requested, string folder)
-    {
-        try
-        {
-            return RunJournal.Read(folder);
-        }
-        catch (HistoryInputError e)
-        {
-            throw Refused(requested, $"its journal cannot be read: {e.Message}");
-        }
     }
 
     private static List<string> SavedFiles(string folder) =>
