@@ -58,6 +58,9 @@ public sealed class EpochExtensionTests(ITestOutputHelper output)
         Assert.Equal((4, 7), (change.From, change.To));
         Assert.Equal(3, Assert.Single(finished.Events.OfType<RunResumed>()).FromEpoch);
         Assert.Equal(Enumerable.Range(0, 7), finished.Events.OfType<EpochCompleted>().Select(e => e.Epoch));
+        var history = CoordinatorProcess.Run(["history", run]);
+        Assert.True(history.Exit == 0, history.ToString());
+        Assert.Contains("epoch limit 4 -> 7", history.Stdout);
     }
 
     [Fact]

@@ -68,16 +68,15 @@ public sealed class MovableRunFolderTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// fixtures/old-run: a run killed after epoch 2 by the version before this change, whose journal records
-    /// absolute paths into the folder it had then (read from the journal here). The original is put back at
-    /// that place, a copy under another name is resumed: the original must not change, and the copy must
-    /// end as an uninterrupted run of the same configuration does.
+    /// <see cref="OldRunFixture"/>, written by an older version: its journal records absolute paths into the
+    /// folder it had then (read from the journal here). The original is put back at that place, a copy under
+    /// another name is resumed: the original must not change, and the copy must end as an uninterrupted run
+    /// of the same configuration does.
     /// </summary>
     [Fact]
     public void A_copy_of_a_run_folder_written_by_an_older_version_resumes_without_touching_the_folder_its_journal_names()
     {
-        var fixture = Path.Combine(AppContext.BaseDirectory, "fixtures", "old-run");
-        var recorded = SqliteJournal.Read(fixture).OfType<ResumeStateSaved>().First().Files[0].Path;
+        var recorded = SqliteJournal.Read(OldRunFixture.Folder).OfType<ResumeStateSaved>().First().Files[0].Path;
         Assert.True(Path.IsPathRooted(recorded), $"the fixture should record absolute paths, it records {recorded}");
         var originalPlace = Path.GetDirectoryName(Path.GetDirectoryName(recorded))!;
         Assert.Equal("old-run", Path.GetFileName(originalPlace));
@@ -85,13 +84,7 @@ public sealed class MovableRunFolderTests(ITestOutputHelper output)
         using var temp = new TempFolder("old-copy");
         try
         {
-            FolderSnapshot.Copy(fixture, originalPlace);
-            var data = Path.Combine(AppContext.BaseDirectory, "data", "digits.csv.gz");
-            var conf = Path.Combine(originalPlace, "run.conf");
-            // Its data where this test finds it, and the 2 threads the fixture trained with (on any machine).
-            var text = string.Join("\n", File.ReadAllLines(conf).Select(l => l.StartsWith("data.path = ", StringComparison.Ordinal) ? $"data.path = \"{data}\"" : l))
-                .Replace("threads-per-worker = 0", "threads-per-worker = 2", StringComparison.Ordinal) + "\n";
-            File.WriteAllText(conf, text);
+            var text = OldRunFixture.CopyTo(originalPlace);
             var before = FolderSnapshot.Of(originalPlace);
             var copy = temp.Combine("moved-and-renamed");
             FolderSnapshot.Copy(originalPlace, copy);

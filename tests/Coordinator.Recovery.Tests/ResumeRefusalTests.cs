@@ -86,6 +86,20 @@ public sealed class ResumeRefusalTests(ITestOutputHelper output)
         Assert.Equal(RunStatus.Completed, FinishedRun.Read(run).Summary.Status);
     }
 
+    /// <summary>A run started by an older version recorded no settings; its callbacks are still checked
+    /// against their saved state, before anything runs.</summary>
+    [Fact]
+    public void Other_callbacks_in_the_run_conf_of_a_run_started_by_an_older_version_are_refused()
+    {
+        using var temp = new TempFolder("old-callbacks");
+        var run = temp.Combine("old-run");
+        var text = OldRunFixture.CopyTo(run);
+        File.WriteAllText(Path.Combine(run, "run.conf"), Edit(text, "  { type = terminate-on-nan }\n", ""));
+        var before = FolderSnapshot.Of(run);
+
+        AssertRefused(CoordinatorProcess.Run(["train", "--resume", run]), run, before, "the callbacks in its run.conf are not those the run started with");
+    }
+
     [Fact]
     public void An_empty_journal_beside_saved_states_is_refused_with_a_way_on_which_then_starts_the_run_again()
     {

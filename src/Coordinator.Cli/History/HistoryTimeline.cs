@@ -82,6 +82,9 @@ public static class HistoryTimeline
                 case RunResumed r:
                     item = new RunResumedEntry(r.FromEpoch, r.At);
                     break;
+                case EpochLimitChanged c:
+                    item = new EpochLimitChangedEntry(c.From, c.To, c.At);
+                    break;
                 case RunRewound r:
                     epochs.RemoveWhere(e => e > r.ToEpoch);
                     item = new RunRewoundEntry(r.ToEpoch, r.Reason);

@@ -46,8 +46,24 @@ public sealed record ResumedRun(string RunId, string Folder, RunState? State)
         return new ResumedRun(runId, folder, state);
     }
 
-    /// <summary>Nothing recorded yet: the run starts from its beginning.</summary>
-    public bool StartsAfresh => State?.Started is null;
+    /// <summary>
+    /// The callbacks' saved state must fit the callbacks in run.conf: a run started by an older version
+    /// recorded no settings to compare, and a mismatch found only by the supervisor would fail the run.
+    /// </summary>
+    public void CheckCallbacksFit(PreparedRun prepared, string requested)
+    {
+        if (State is not { Epochs.Count: > 0 } state) return;
+        try
+        {
+            new Callbacks.CallbackEngine(prepared.Config.Callbacks, new Callbacks.RunInfo(prepared.Settings.Optimizer.LearningRate, prepared.Settings.Training.Workers))
+                .RestoreState(Callbacks.State.CallbackJsonContext.Deserialize(state.Epochs[^1].CallbackState));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.Text.Json.JsonException or InvalidCastException)
+        {
+            throw Refused(requested, $"the callbacks in its {RunFolder.ConfigCopy} are not those the run started with ({e.Message}); " +
+                                     $"put {RunFolder.ConfigCopy} back, or start a new run: coordinator train --config {Path.Combine(requested, RunFolder.ConfigCopy)} --run-dir NEW_FOLDER");
+        }
+    }
 
     // A finished run goes on only when it ran to its epoch limit and --epochs raises the limit. A run a
     // callback stopped (EarlyStopping, TerminateOnNaN) stays stopped: its callbacks' state says stop, so

@@ -80,6 +80,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
                         "the run's configuration or data changed since it started, so it cannot go on with the decisions it made " +
                         "(nothing was run):\n  " + string.Join("\n  ", changes) +
                         $"\nPut them back, or start a new run with the new settings: coordinator train --config {Path.Combine(resume, RunFolder.ConfigCopy)} --run-dir NEW_FOLDER");
+                run.CheckCallbacksFit(prepared, resume);
                 if (started.Settings is null)
                     progress.Message("note: this run was started by an older version, which did not record its configuration's and data's SHA-256: changes to them cannot be detected");
             }
