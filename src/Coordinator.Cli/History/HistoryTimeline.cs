@@ -168,14 +168,7 @@ public static class HistoryTimeline
         new Actors.State.RunPaths(runFolder, runId).Resolve(recorded);
 
     /// <summary>The path to show: relative to the run folder when inside it, else as it is.</summary>
-    public static string DisplayPath(string path, string runFolder) =>
-        IsInside(path, runFolder) ? Path.GetRelativePath(runFolder, path) : path;
-
-    private static bool IsInside(string path, string folder)
-    {
-        var prefix = Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar;
-        return path.StartsWith(prefix, StringComparison.Ordinal);
-    }
+    public static string DisplayPath(string path, string runFolder) => new Actors.State.RunPaths(runFolder, "").Display(path);
 
     private static JsonElement? ParseJson(string json)
     {
