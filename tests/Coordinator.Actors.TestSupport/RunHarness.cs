@@ -47,6 +47,9 @@ public sealed class RunHarness
     public IActorRef Supervisor { get; }
     public IActorRef WorkerGroup { get; }
 
+    /// <summary>A path as an event records it (relative to the run folder, or absolute), as a file to open.</summary>
+    public string InFolder(string recorded) => Settings.Paths.Resolve(recorded);
+
     /// <summary>Waits for the run's end; the summary and everything the observer was told until then.</summary>
     public (RunSummary Summary, List<object> Progress) Finish(TimeSpan? timeout = null)
     {

@@ -72,9 +72,9 @@ public sealed class ResumeTests() : TestKit(TestConfig.Create())
         first.Kill();
         var newest = first.Events().OfType<ResumeStateSaved>().Last();
         var file = newest.Files[1].Path;
-        var bytes = File.ReadAllBytes(file);
+        var bytes = File.ReadAllBytes(first.InFolder(file));
         bytes[0] ^= 0xFF;
-        File.WriteAllBytes(file, bytes);
+        File.WriteAllBytes(first.InFolder(file), bytes);
 
         var (resumed, _) = Run(id, incarnation: 2).Finish();
 

@@ -41,7 +41,11 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
         new RunProgress.EpochSummarized(1, new Dictionary<string, double> { ["loss"] = 0.5, ["val_loss"] = double.NaN }, 1.5, ["checkpoint saved"]),
         new RunProgress.Warning("careful"),
         new RunProgress.RecoveryFailed("run r1: its journal could not be read back"),
-        new RunStarted("r1", 2, "gradients", 42, 60, 0.05, 4810, "sha", new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero)),
+        new RunStarted("r1", 2, "gradients", 42, 60, 0.05, 4810, "sha", new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero))
+        {
+            DataSha256 = "d474", Settings = new SortedDictionary<string, string> { ["model.hidden"] = "[128]", ["training.epochs"] = "60" },
+        },
+        new EpochLimitChanged(60, 80, new DateTimeOffset(2026, 11, 29, 13, 0, 0, TimeSpan.Zero)),
         new EpochCompleted(4, 0.01, new Dictionary<string, double> { ["loss"] = 0.25, ["learning_rate"] = 0.01 }, 2.5, 23, 999, "{\"x\":1}"),
         new LearningRateChanged(5, 0.01, 0.002, "plateau", "reduce-lr-on-plateau"),
         new CheckpointSaved(5, null, "/r/c.weights", "sha", 100, "val_loss", 0.123, "regular"),
@@ -71,6 +75,17 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
     // Compares records with collections inside by their full JSON text (NaN allowed).
     private static string Text(object o) => System.Text.Json.JsonSerializer.Serialize(o, o.GetType(),
         new System.Text.Json.JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+
+    [Fact]
+    public void A_run_started_v1_reads_as_the_current_version_without_fingerprints()
+    {
+        const string v1 = """{"runId":"r1","workers":2,"sync":"gradients","seed":42,"epochs":60,"initialLearningRate":0.05,"parameterCount":4810,"configSha256":"sha","at":"2026-11-29T12:00:00+00:00"}""";
+        var serializer = Sys.Serialization.FindSerializerForType(typeof(RunStarted));
+        var back = Assert.IsType<RunStarted>(Sys.Serialization.Deserialize(System.Text.Encoding.UTF8.GetBytes(v1), serializer.Identifier, "run-started.v1"));
+        Assert.Equal(("r1", 60, "sha"), (back.RunId, back.Epochs, back.ConfigSha256));
+        Assert.Null(back.DataSha256);
+        Assert.Null(back.Settings);
+    }
 
     [Fact]
     public void A_ring_chunk_travels_as_raw_float_bytes()

@@ -31,8 +31,8 @@ public sealed class TrainingRunTests(Xunit.Abstractions.ITestOutputHelper output
         // 3 floats (12 bytes) plus a 16-byte header each.
         Assert.All(events.OfType<EpochCompleted>(), e => Assert.Equal(e.Steps * 2 * (16 + 12), e.BytesSent));
         var completed = Assert.IsType<RunCompleted>(events[^1]);
-        Assert.True(File.Exists(completed.FinalModelPath));
-        Assert.Equal(Core.Storage.AtomicFile.Sha256Of(completed.FinalModelPath), completed.FinalModelSha256);
+        Assert.Equal("final.weights", completed.FinalModelPath); // relative to the run folder: the folder can move
+        Assert.Equal(Core.Storage.AtomicFile.Sha256Of(run.InFolder(completed.FinalModelPath)), completed.FinalModelSha256);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class TrainingRunTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.Equal(summary.LrChanges.Count, events.OfType<RunEvents.LearningRateChanged>().Count());
         var saved = events.OfType<CheckpointSaved>().ToList();
         Assert.NotEmpty(saved);
-        Assert.All(saved, s => Assert.Equal(Core.Storage.AtomicFile.Sha256Of(s.Path), s.Sha256));
+        Assert.All(saved, s => Assert.Equal(Core.Storage.AtomicFile.Sha256Of(run.InFolder(s.Path)), s.Sha256));
         Assert.Single(events.OfType<RunEvents.BestWeightsRestored>());
         Assert.Equal(summary.EpochsRun, events.OfType<EpochCompleted>().Count());
     }

@@ -44,7 +44,20 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
         ["--workers above the training samples"] = new(Conf(), ["--workers", "5000"], ["workers = 5000", "1438"]),
         ["--epochs 0"] = new(Conf(), ["--epochs", "0"], ["--epochs = 0"]),
         ["missing config file"] = new(temp => temp.Combine("conf", "nowhere.conf"), [], ["--config", "nowhere.conf", "not found"]),
+        // Checkpoint paths: a relative one stays in the run folder, none names a file the run owns.
+        ["checkpoint over the run's journal"] = new(Checkpoint("../journal.db"), [], ["callbacks[2].filepath", "journal.db", "the run itself owns"]),
+        ["checkpoint over a resume state"] = new(Checkpoint("../state/resume-e{epoch:04d}-w0.state"), [], ["callbacks[2].filepath", "state/resume-e0001-w0.state", "owns"]),
+        ["checkpoint outside the run folder"] = new(Checkpoint("../../x/{epoch}.w"), [], ["callbacks[2].filepath", "outside the run folder"]),
+        ["checkpoint naming a folder"] = new(Checkpoint("sub/"), [], ["callbacks[2].filepath", "names a folder"]),
+        ["save-last over the final weights"] = new(Conf(t => TestFiles.ReplaceOnce(t, "save-top-k = 3", "save-top-k = 3, save-last = true, last-filepath = \"../final.weights\"")), [],
+            ["callbacks[2].last-filepath", "final.weights", "owns"]),
+        ["absolute checkpoint under a file"] = new(temp => temp.File("conf/run.conf", TestFiles.DigitsConfText(t =>
+            TestFiles.ReplaceOnce(t, "\"ckpt-{epoch:02d}-{val_loss:.4f}.weights\"", $"\"{temp.File("a-file", "x")}/ckpt.weights\""))), [],
+            ["callbacks[2].filepath", "is a file, not a folder"]),
     };
+
+    private static Func<TempFolder, string> Checkpoint(string filepath) =>
+        Conf(t => TestFiles.ReplaceOnce(t, "\"ckpt-{epoch:02d}-{val_loss:.4f}.weights\"", $"\"{filepath}\""));
 
     public static TheoryData<string> CaseNames() => new(Cases.Keys);
 

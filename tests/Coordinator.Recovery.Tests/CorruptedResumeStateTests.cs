@@ -32,10 +32,10 @@ public sealed class CorruptedResumeStateTests(ITestOutputHelper output)
         output.WriteLine($"killed: {killed.Describe()}");
         var newest = killed.State.LatestResumeState ?? throw new InvalidOperationException("the killed run saved no resume state");
         Assert.True(killed.State.ResumeStates.Count >= 2, "the one before the newest resume state should still be there");
-        var file = newest.Files[^1].Path;
-        var bytes = File.ReadAllBytes(file);
+        var file = newest.Files[^1].Path; // relative to the run folder
+        var bytes = File.ReadAllBytes(Path.Combine(runDir, file));
         bytes[bytes.Length / 2] ^= 0xFF;
-        File.WriteAllBytes(file, bytes);
+        File.WriteAllBytes(Path.Combine(runDir, file), bytes);
         output.WriteLine($"flipped byte {bytes.Length / 2} of {file} (epoch {newest.Epoch}, {bytes.Length} bytes)");
 
         var resumed = CoordinatorProcess.Run(["train", "--resume", runDir]);

@@ -11,9 +11,21 @@ public static class RunEvents
 {
     public interface IRunEvent : ICoordinatorMessage;
 
+    /// <summary>The run began (every worker ready the first time). <see cref="ConfigSha256"/> is the SHA-256 of
+    /// its run.conf; <see cref="DataSha256"/> and <see cref="Settings"/> (every setting as <c>key = value</c>)
+    /// let a resume refuse a changed configuration or data file and name what changed (null in
+    /// <c>run-started.v1</c>, written before they were recorded).</summary>
     public sealed record RunStarted(
         string RunId, int Workers, string Sync, long Seed, int Epochs, double InitialLearningRate,
-        int ParameterCount, string ConfigSha256, DateTimeOffset At) : IRunEvent;
+        int ParameterCount, string ConfigSha256, DateTimeOffset At) : IRunEvent
+    {
+        public string? DataSha256 { get; init; }
+        public IReadOnlyDictionary<string, string>? Settings { get; init; }
+    }
+
+    /// <summary>The run's epoch limit became <see cref="To"/> (<c>train --resume RUN --epochs N</c>); a run
+    /// that had ended at its old limit goes on from its last epoch.</summary>
+    public sealed record EpochLimitChanged(int From, int To, DateTimeOffset At) : IRunEvent;
 
     /// <summary>An epoch's aggregated logs (after the callbacks, with learning_rate), the steps it ran,
     /// the bytes the busiest worker sent to synchronise (bytes per step = BytesSent / Steps), and the

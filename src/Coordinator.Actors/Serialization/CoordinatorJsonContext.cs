@@ -49,6 +49,7 @@ namespace Coordinator.Actors.Serialization;
 [JsonSerializable(typeof(RunProgress.EpochLog))]
 [JsonSerializable(typeof(RunProgress.RunFinished))]
 [JsonSerializable(typeof(RunStarted))]
+[JsonSerializable(typeof(EpochLimitChanged))]
 [JsonSerializable(typeof(EpochCompleted))]
 [JsonSerializable(typeof(Legacy.EpochCompletedV1))]
 [JsonSerializable(typeof(LearningRateChanged))]

@@ -62,7 +62,8 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(RunProgress.Recovered), "progress-recovered.v1", Json.Recovered),
         (typeof(RunProgress.RecoveryFailed), "progress-recovery-failed.v1", Json.RecoveryFailed),
         (typeof(RunProgress.RunFinished), "progress-run-finished.v1", Json.RunFinished),
-        (typeof(RunStarted), "run-started.v1", Json.RunStarted),
+        (typeof(RunStarted), "run-started.v2", Json.RunStarted),
+        (typeof(EpochLimitChanged), "epoch-limit-changed.v1", Json.EpochLimitChanged),
         (typeof(EpochCompleted), "epoch-completed.v2", Json.EpochCompleted),
         (typeof(LearningRateChanged), "lr-changed.v1", Json.LearningRateChanged),
         (typeof(CheckpointSaved), "checkpoint-saved.v1", Json.CheckpointSaved),
@@ -110,6 +111,9 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
     {
         ["epoch-completed.v1"] = bytes => (JsonSerializer.Deserialize(bytes, Json.EpochCompletedV1)
             ?? throw new SerializationException("epoch-completed.v1: the payload was null")).Upcast(),
+        // v1 is v2 without DataSha256 and Settings: the same JSON reads as v2 with both null.
+        ["run-started.v1"] = bytes => JsonSerializer.Deserialize(bytes, Json.RunStarted)
+            ?? throw new SerializationException("run-started.v1: the payload was null"),
     };
 
     public override object FromBinary(byte[] bytes, string manifest)

@@ -40,6 +40,13 @@ public sealed record RunState : Protocol.ICoordinatorMessage
     public ImmutableList<RunResumed> Resumes { get; init; } = [];
     public ImmutableList<CheckpointCorrupted> Corruptions { get; init; } = [];
 
+    /// <summary>The epoch limit set since the start (<c>EpochLimitChanged</c>); null: the one <c>RunStarted</c> recorded.</summary>
+    public int? ChangedEpochLimit { get; init; }
+
+    /// <summary>The run's epoch limit now (null before it started).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int? EpochLimit => ChangedEpochLimit ?? Started?.Epochs;
+
     /// <summary>How many members the run had after its last membership change (a resumed run waits for as many).</summary>
     public int Members { get; init; }
 
@@ -91,6 +98,8 @@ public sealed record RunState : Protocol.ICoordinatorMessage
         WorkerJoined j => this with { Members = j.Workers, MembershipChanges = KeepEpochs is null ? MembershipChanges.Add(j) : MembershipChanges },
         WorkerLost l => this with { Members = l.Workers, MembershipChanges = KeepEpochs is null ? MembershipChanges.Add(l) : MembershipChanges },
         EpochRestarted r => this with { Restarts = r.Restart, MembershipChanges = KeepEpochs is null ? MembershipChanges.Add(r) : MembershipChanges },
+        // A run that ended at its old limit is no longer over: it goes on to the new one.
+        EpochLimitChanged c => this with { ChangedEpochLimit = c.To, Completed = null, Restored = null },
         RunRewound r => this with
         {
             EpochsRun = EpochsRun - Epochs.Count(e => e.Epoch > r.ToEpoch),

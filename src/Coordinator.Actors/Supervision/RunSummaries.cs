@@ -39,8 +39,8 @@ public static class RunSummaries
             history,
             state.LearningRateChanges.Select(c => new LrChangeRecord(c.Epoch, c.From, c.To, c.Reason)).ToList(),
             state.Checkpoints.Select(c => new CheckpointRecord(
-                c.Saved.Epoch, Relative(settings.RunFolder, c.Saved.Path), c.Saved.Sha256, c.Saved.Bytes, c.Saved.MonitorValue, c.Deleted)).ToList(),
-            state.Completed is { } done ? Relative(settings.RunFolder, done.FinalModelPath) : null,
+                c.Saved.Epoch, settings.Paths.Display(c.Saved.Path), c.Saved.Sha256, c.Saved.Bytes, c.Saved.MonitorValue, c.Deleted)).ToList(),
+            state.Completed is { } done ? settings.Paths.Display(done.FinalModelPath) : null,
             error ?? state.Failed?.Reason);
     }
 
@@ -52,9 +52,6 @@ public static class RunSummaries
         foreach (var c in callbacks.OfType<ReduceLrOnPlateauSettings>()) return (c.Monitor, MetricDirections.Resolve(c.Type, c.Monitor, c.Mode));
         return ("val_loss", Direction.Minimize);
     }
-
-    public static string Relative(string folder, string path) =>
-        Path.IsPathRooted(path) ? Path.GetRelativePath(folder, path) : path;
 
     private static double Get(IReadOnlyDictionary<string, double> logs, string key) => logs.TryGetValue(key, out var v) ? v : double.NaN;
 }

@@ -1,3 +1,4 @@
+using Coordinator.Actors.State;
 using Coordinator.Callbacks;
 
 namespace Coordinator.Actors.Supervision;
@@ -32,7 +33,22 @@ public sealed record SupervisorSettings(
     /// <summary>How many times an epoch may be restarted after lost workers before the run fails.</summary>
     public int MaxRestarts { get; init; }
 
+    /// <summary>SHA-256 of the data file the run trains on (recorded in <c>RunStarted</c>; null: not known).</summary>
+    public string? DataSha256 { get; init; }
+
+    /// <summary>Every setting of the run's configuration as <c>key = value</c> (recorded in <c>RunStarted</c>,
+    /// so that a resume can name the setting that changed; null: not known).</summary>
+    public IReadOnlyDictionary<string, string>? ConfigSettings { get; init; }
+
+    /// <summary>This process was started to set the run's epoch limit to <see cref="Epochs"/>
+    /// (<c>train --resume RUN --epochs N</c>): a different limit in the journal is changed
+    /// (<c>EpochLimitChanged</c>), and a run that ended at its limit goes on to the new one.</summary>
+    public bool ChangesEpochLimit { get; init; }
+
     public string PersistenceId => $"run-{RunId}";
+
+    /// <summary>How events record paths in this run folder, and how recorded paths resolve in it.</summary>
+    public RunPaths Paths => new(RunFolder, RunId);
 
     /// <summary>Where ModelCheckpoint's relative file names go.</summary>
     public string CheckpointFolder => Path.Combine(RunFolder, "checkpoints");

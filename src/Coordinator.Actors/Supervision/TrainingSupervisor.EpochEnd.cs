@@ -52,7 +52,8 @@ public sealed partial class TrainingSupervisor
             events.AddRange(old.Select(r => new ResumeStateDeleted(r.Epoch)));
             PersistThen(events, () =>
             {
-                foreach (var path in deletions.Concat(old.SelectMany(r => r.Files.Select(f => f.Path)))) TryDelete(path);
+                foreach (var path in deletions) TryDelete(path, userPlacedAllowed: events.OfType<CheckpointDeleted>().Any(d => d.Path == path));
+                foreach (var path in old.SelectMany(r => r.Files.Select(f => f.Path)).Distinct()) TryDelete(path);
                 foreach (var line in logLines) WriteLogLine(line);
                 _observer.Tell(new RunProgress.EpochSummarized(epoch, logs, seconds, notes));
                 ContinueAfter(epoch);
@@ -70,7 +71,14 @@ public sealed partial class TrainingSupervisor
         switch (decision)
         {
             case CheckpointRequested save:
-                StoreWeights(InCheckpointFolder(save.Path), written =>
+                // Checked at start-up too; a template can still render to a name the check did not see.
+                var (path, problem) = _paths.CheckpointTarget(save.Path);
+                if (path is null)
+                {
+                    Fail($"{save.Source}: checkpoint file \"{save.Path}\" {problem}");
+                    return;
+                }
+                StoreWeights(path, written =>
                 {
                     events.Add(new CheckpointSaved(save.Epoch, save.Batch, written.Path, written.Sha256, written.Bytes, save.Monitor,
                         save.MonitorValue, save.Kind == CheckpointKind.Last ? "last" : "regular"));
@@ -92,9 +100,12 @@ public sealed partial class TrainingSupervisor
                 });
                 break;
             case CheckpointDeletionRequested delete:
-                var target = InCheckpointFolder(delete.Path);
-                events.Add(new CheckpointDeleted(delete.Epoch, target, delete.Why));
-                deletions.Add(target);
+                // Recorded as the checkpoint it deletes was (an older journal recorded absolute paths).
+                var target = Path.GetFullPath(Path.Combine(_paths.CheckpointFolder, delete.Path));
+                var recorded = _state.Checkpoints.FirstOrDefault(c => !c.Deleted && _paths.Resolve(c.Saved.Path) == target)?.Saved.Path
+                               ?? _paths.Record(target);
+                events.Add(new CheckpointDeleted(delete.Epoch, recorded, delete.Why));
+                deletions.Add(recorded);
                 WriteFiles(work, events, deletions, then);
                 break;
             default:
@@ -132,9 +143,6 @@ public sealed partial class TrainingSupervisor
             });
         });
 
-    private string InCheckpointFolder(string path) =>
-        Path.IsPathRooted(path) ? path : Path.Combine(_settings.CheckpointFolder, path);
-
     /// <summary>Asks the first member for its weights and stores them at <paramref name="path"/>.</summary>
     private void StoreWeights(string path, Action<StoredFile> then) =>
         AskFirst(id => new WorkerCommands.CaptureWeights(id), (WorkerReports.WeightsCaptured w) => w.RequestId, captured =>
@@ -148,7 +156,7 @@ public sealed partial class TrainingSupervisor
         try
         {
             var (sha, bytes) = _store.Write(path, data);
-            return new StoredFile(path, sha, bytes);
+            return new StoredFile(_paths.Record(path), sha, bytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -163,9 +171,9 @@ public sealed partial class TrainingSupervisor
     private void RemoveFilesTheJournalDoesNotKeep()
     {
         var keep = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var c in _state.Checkpoints.Where(c => !c.Deleted)) keep.Add(Path.GetFullPath(c.Saved.Path));
-        foreach (var f in _state.ResumeStates.SelectMany(r => r.Files)) keep.Add(Path.GetFullPath(f.Path));
-        if (_state.BestWeights is { } best) keep.Add(Path.GetFullPath(best.File.Path));
+        foreach (var c in _state.Checkpoints.Where(c => !c.Deleted)) keep.Add(_paths.Resolve(c.Saved.Path));
+        foreach (var f in _state.ResumeStates.SelectMany(r => r.Files)) keep.Add(_paths.Resolve(f.Path));
+        if (_state.BestWeights is { } best) keep.Add(_paths.Resolve(best.File.Path));
         foreach (var folder in new[] { _settings.CheckpointFolder, _settings.StateFolder })
             foreach (var file in _store.List(folder))
                 if (!keep.Contains(Path.GetFullPath(file))) TryDelete(file);
@@ -215,8 +223,16 @@ public sealed partial class TrainingSupervisor
 
     private string LogPath(string filename) => Path.IsPathRooted(filename) ? filename : Path.Combine(_settings.RunFolder, filename);
 
-    private void TryDelete(string path)
+    // Deletes a file an event names. Never outside the run folder (a copied folder's journal must not
+    // reach the original's files), except a checkpoint the user placed there with an absolute filepath.
+    private void TryDelete(string recorded, bool userPlacedAllowed = false)
     {
+        var path = _paths.Resolve(recorded);
+        if (!_paths.IsInside(path) && !userPlacedAllowed)
+        {
+            _observer.Tell(new RunProgress.Warning($"{path} is outside the run folder {_paths.Folder}; it was not deleted"));
+            return;
+        }
         try
         {
             _store.Delete(path);

@@ -22,19 +22,19 @@ public sealed partial class TrainingSupervisor
         }
         var source = ended.Decisions.OfType<Callbacks.BestWeightsRestored>().First().Source;
         var events = new List<IRunEvent>();
-        var path = best.File.Path;
+        var path = _paths.Resolve(best.File.Path);
         if (Problem(best.File) is { } problem)
         {
-            events.Add(new CheckpointCorrupted(path, best.File.Sha256, problem));
-            _observer.Tell(new RunProgress.Warning($"the best weights {path} are {problem}; falling back to the newest valid checkpoint"));
+            events.Add(new CheckpointCorrupted(best.File.Path, best.File.Sha256, problem));
+            _observer.Tell(new RunProgress.Warning($"the best weights {_paths.Display(best.File.Path)} are {problem}; falling back to the newest valid checkpoint"));
             var fallback = _state.Checkpoints.LastOrDefault(c => !c.Deleted && c.Saved.Kind == "regular" &&
-                                                                 _store.Problem(c.Saved.Path, c.Saved.Sha256, c.Saved.Bytes) is null);
+                                                                 _store.Problem(_paths.Resolve(c.Saved.Path), c.Saved.Sha256, c.Saved.Bytes) is null);
             if (fallback is null)
             {
                 PersistThen(events, () => Fail($"the best weights ({path}) are {problem}, and no valid checkpoint is left to restore"));
                 return;
             }
-            path = fallback.Saved.Path;
+            path = _paths.Resolve(fallback.Saved.Path);
         }
         if (_state.Restored is null) events.Add(new Events.RunEvents.BestWeightsRestored(epoch, source));
         byte[] weights;

@@ -64,7 +64,7 @@ public sealed partial class TrainingSupervisor
         {
             var saved = epoch < 0 ? null : _state.ResumeStates.FirstOrDefault(r => r.Epoch == epoch)
                 ?? throw new InvalidOperationException($"there is no resume state of epoch {epoch + 1} to go on from");
-            states = saved is null ? [null] : saved.Files.Select(f => (byte[]?)_store.Read(f.Path)).ToArray();
+            states = saved is null ? [null] : saved.Files.Select(f => (byte[]?)_store.Read(_paths.Resolve(f.Path))).ToArray();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

@@ -29,6 +29,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     private readonly SupervisorSettings _settings;
     private readonly IActorRef _observer;
     private readonly ICheckpointStore _store;
+    private readonly RunPaths _paths;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Membership _members = new();
     private readonly Stopwatch _wall = Stopwatch.StartNew();
@@ -49,6 +50,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     public TrainingSupervisor(SupervisorSettings settings, IActorRef observer, ICheckpointStore store)
     {
         (_settings, _observer, _store) = (settings, observer, store);
+        _paths = settings.Paths;
         _engine = NewEngine();
         _steps = new StepLosses(settings.Workers);
         _state = RunState.Bounded(settings.KeepResumeStates + 1);
@@ -61,8 +63,9 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         Recover<RecoveryCompleted>(_ =>
         {
             if (LastSequenceNr > 0) _observer.Tell(new RunProgress.Recovered(_lastSnapshotAt, LastSequenceNr, _state.Epochs.Count));
-            // A run that is over needs no workers: report how it ended (a standby taking over after the end).
-            if (_state.Completed is not null) Self.Tell(new RunAlreadyOver());
+            // A run that is over needs no workers: report how it ended (a standby taking over after the end),
+            // unless this process was started to extend it (train --resume RUN --epochs N).
+            if (_state.Completed is not null && !ExtendsEpochLimit) Self.Tell(new RunAlreadyOver());
         });
         WaitingForWorkers();
     }
@@ -120,7 +123,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     private void BeginTraining(int parameterCount)
     {
         Timers.Cancel("workers-timeout");
-        if (_state.Completed is not null)
+        if (_state.Completed is not null && !ExtendsEpochLimit)
         {
             // Registrations that came in during recovery are handled before RunAlreadyOver: the run is over all the same.
             Done(_state.Completed.Status);
@@ -129,14 +132,22 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         _members.SortByName();
         if (_state.Started is null)
             PersistThen([new RunStarted(_settings.RunId, _members.Count, _settings.Sync, _settings.Seed, _settings.Epochs,
-                _settings.InitialLearningRate, parameterCount, _settings.ConfigSha256, DateTimeOffset.UtcNow)], () =>
+                _settings.InitialLearningRate, parameterCount, _settings.ConfigSha256, DateTimeOffset.UtcNow)
+            {
+                DataSha256 = _settings.DataSha256, Settings = _settings.ConfigSettings,
+            }], () =>
             {
                 foreach (var d in _engine.TrainBegin()) Observe(d);
                 BeginEpoch(0);
             });
+        else if (_settings.ChangesEpochLimit && _state.EpochLimit != _settings.Epochs)
+            PersistThen([new EpochLimitChanged(_state.EpochLimit ?? _settings.Epochs, _settings.Epochs, DateTimeOffset.UtcNow)], Resume);
         else
             Resume();
     }
+
+    // A finished run goes on only when it ended at its epoch limit and this process raises the limit.
+    private bool ExtendsEpochLimit => _settings.ChangesEpochLimit && _state.Stop is null && _state.EpochLimit is { } limit && _settings.Epochs > limit;
 
     // ---- Phase: resuming a run that a previous process (or supervisor node) left unfinished.
     private void Resume()
@@ -162,7 +173,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         PersistThen(events, () =>
         {
             foreach (var c in events.OfType<CheckpointCorrupted>())
-                _observer.Tell(new RunProgress.Warning($"{c.Path} is {c.Problem}; it was not loaded"));
+                _observer.Tell(new RunProgress.Warning($"{_paths.Display(c.Path)} is {c.Problem}; it was not loaded"));
             RemoveFilesTheJournalDoesNotKeep();
             if (usable is not null)
             {
@@ -260,7 +271,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         CommonFailures();
     }
 
-    private string? Problem(StoredFile file) => _store.Problem(file.Path, file.Sha256, file.Bytes);
+    private string? Problem(StoredFile file) => _store.Problem(_paths.Resolve(file.Path), file.Sha256, file.Bytes);
 
     private sealed record EpochTimedOut(int Epoch) : INoSerializationVerificationNeeded;
 

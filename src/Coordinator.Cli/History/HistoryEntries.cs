@@ -22,6 +22,7 @@ namespace Coordinator.Cli.History;
 [JsonDerivedType(typeof(ResumeStateSavedEntry), "resume_state_saved")]
 [JsonDerivedType(typeof(ResumeStateDeletedEntry), "resume_state_deleted")]
 [JsonDerivedType(typeof(RunResumedEntry), "run_resumed")]
+[JsonDerivedType(typeof(EpochLimitChangedEntry), "epoch_limit_changed")]
 [JsonDerivedType(typeof(RunRewoundEntry), "run_rewound")]
 [JsonDerivedType(typeof(CheckpointCorruptedEntry), "checkpoint_corrupted")]
 [JsonDerivedType(typeof(RunCompletedEntry), "run_completed")]
@@ -92,6 +93,9 @@ public sealed record ResumeStateDeletedEntry(int Epoch) : HistoryEntry;
 
 /// <summary>The run went on in a new process from the state after <see cref="FromEpoch"/> (-1: from the start).</summary>
 public sealed record RunResumedEntry(int FromEpoch, DateTimeOffset At) : HistoryEntry;
+
+/// <summary><c>train --resume RUN --epochs N</c> changed the epoch limit.</summary>
+public sealed record EpochLimitChangedEntry(int From, int To, DateTimeOffset At) : HistoryEntry;
 
 /// <summary>The run went back to the state after <see cref="ToEpoch"/> (-1: the start).</summary>
 public sealed record RunRewoundEntry(int ToEpoch, string Reason) : HistoryEntry;

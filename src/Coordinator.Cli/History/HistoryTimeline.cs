@@ -86,6 +86,9 @@ public static class HistoryTimeline
                 case RunResumed r:
                     item = new RunResumedEntry(r.FromEpoch, r.At);
                     break;
+                case EpochLimitChanged c:
+                    item = new EpochLimitChangedEntry(c.From, c.To, c.At);
+                    break;
                 case RunRewound r:
                     epochs.RemoveWhere(e => e > r.ToEpoch);
                     item = new RunRewoundEntry(r.ToEpoch, r.Reason);
@@ -174,27 +177,11 @@ public static class HistoryTimeline
     /// one inside the run folder is kept; an absolute one with the run id as a folder name (the run
     /// folder, since moved or copied) is taken relative to this run folder; anything else as recorded.
     /// </summary>
-    public static string ResolvePath(string recorded, string runFolder, string runId)
-    {
-        if (string.IsNullOrEmpty(recorded)) return recorded;
-        if (!Path.IsPathRooted(recorded)) return Path.GetFullPath(Path.Combine(runFolder, recorded));
-        var full = Path.GetFullPath(recorded);
-        if (IsInside(full, runFolder)) return full;
-        var parts = full.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
-        if (parts.Length < 2 || string.IsNullOrEmpty(runId)) return full;
-        var at = Array.LastIndexOf(parts, runId, parts.Length - 2);
-        return at >= 0 ? Path.Combine([runFolder, .. parts[(at + 1)..]]) : full;
-    }
+    public static string ResolvePath(string recorded, string runFolder, string runId) =>
+        new Actors.State.RunPaths(runFolder, runId).Resolve(recorded);
 
     /// <summary>The path to show: relative to the run folder when inside it, else as it is.</summary>
-    public static string DisplayPath(string path, string runFolder) =>
-        IsInside(path, runFolder) ? Path.GetRelativePath(runFolder, path) : path;
-
-    private static bool IsInside(string path, string folder)
-    {
-        var prefix = Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar;
-        return path.StartsWith(prefix, StringComparison.Ordinal);
-    }
+    public static string DisplayPath(string path, string runFolder) => new Actors.State.RunPaths(runFolder, "").Display(path);
 
     private static JsonElement? ParseJson(string json)
     {

@@ -9,7 +9,8 @@ public static class RunFolder
     public const string JournalFile = "journal.db";
     public const string ConfigCopy = "run.conf";
 
-    public static (string RunId, string Folder) Create(string? requested)
+    /// <param name="check">Checks made against the folder's path before it is created (a refusal leaves no folder).</param>
+    public static (string RunId, string Folder) Create(string? requested, Action<string, string>? check = null)
     {
         string folder;
         if (requested is null)
@@ -24,10 +25,14 @@ public static class RunFolder
                 throw new ConfigurationError("--run-dir", requested, "is a file; give a folder for the run");
             if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
                 throw new ConfigurationError("--run-dir", requested,
-                    !File.Exists(Path.Combine(folder, JournalFile)) ? "is not empty; give a new or empty folder"
+                    File.Exists(Path.Combine(folder, ConfigCopy)) && !File.Exists(Path.Combine(folder, JournalFile))
+                        ? $"holds a run that was stopped before it began (a {ConfigCopy}, no journal); start it with: coordinator train --resume {requested}, or give a new folder"
+                    : !File.Exists(Path.Combine(folder, JournalFile)) ? "is not empty; give a new or empty folder"
                     : IsFinished(folder) ? "already holds a finished run; give a new folder (nothing in it was changed)"
                     : $"holds an unfinished run; continue it with: coordinator train --resume {requested}");
         }
+        var runId = Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar));
+        check?.Invoke(runId, folder);
         try
         {
             Directory.CreateDirectory(folder);
@@ -36,7 +41,7 @@ public static class RunFolder
         {
             throw new ConfigurationError("--run-dir", requested ?? folder, $"cannot be created: {e.Message}");
         }
-        return (Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)), folder);
+        return (runId, folder);
     }
 
     /// <summary>
@@ -48,17 +53,6 @@ public static class RunFolder
         foreach (var name in new[] { ConfigCopy, JournalFile, JournalFile + "-journal", JournalFile + "-wal", JournalFile + "-shm" })
             File.Delete(Path.Combine(folder, name));
         if (removeFolder && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
-    }
-
-    /// <summary>An unfinished run's folder, to continue it.</summary>
-    public static (string RunId, string Folder) OpenForResume(string requested)
-    {
-        var folder = Path.GetFullPath(requested);
-        if (!File.Exists(Path.Combine(folder, JournalFile)) || !File.Exists(Path.Combine(folder, ConfigCopy)))
-            throw new ConfigurationError("--resume", requested, $"is not a run folder (it needs {JournalFile} and {ConfigCopy})");
-        if (IsFinished(folder))
-            throw new ConfigurationError("--resume", requested, "holds a finished run; there is nothing to resume");
-        return (Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)), folder);
     }
 
     /// <summary>A run is finished once its summary says completed or stopped (a failed run may be resumed).</summary>

@@ -1,3 +1,4 @@
+using Coordinator.Actors.State;
 using Coordinator.Callbacks;
 using Coordinator.Callbacks.Formatting;
 using Coordinator.Configuration;
@@ -33,5 +34,42 @@ public static class RunPreflight
                         $"{{{field}}} is not among the fields a training run provides: epoch, batch, {string.Join(", ", Logs)}");
         }
         _ = new CallbackEngine(callbacks, new RunInfo(initialLearningRate, workers)); // every callback's own checks
+    }
+
+    /// <summary>
+    /// Where each ModelCheckpoint writes, checked against the run folder before it is created: a relative
+    /// path stays inside the run folder, an absolute one may go anywhere a file can be made, and neither may
+    /// name a file the run owns (<see cref="RunPaths.CheckpointTarget"/>). Templates are rendered with sample
+    /// values (the fields hold numbers, so they cannot add a folder).
+    /// </summary>
+    public static void CheckCheckpointPaths(IReadOnlyList<CallbackSettings> callbacks, RunPaths paths)
+    {
+        for (var i = 0; i < callbacks.Count; i++)
+        {
+            if (callbacks[i] is not ModelCheckpointSettings s) continue;
+            Check($"callbacks[{i}].filepath", s.Filepath);
+            if (s.SaveLast) Check($"callbacks[{i}].last-filepath", s.LastFilepath ?? ModelCheckpoint.DefaultLastPath(s.Filepath));
+        }
+
+        void Check(string field, string template)
+        {
+            var sample = PythonFormat.Format(template, PythonFormat.FieldNames(template).Distinct()
+                .ToDictionary(n => n, n => n is "epoch" or "batch" ? (object)1L : 0.5));
+            var (target, problem) = paths.CheckpointTarget(sample);
+            if (problem is null && Path.IsPathRooted(sample)) problem = Unwritable(target!);
+            if (problem is not null) throw new ConfigurationError(field, $"\"{template}\"", problem);
+        }
+    }
+
+    // An absolute checkpoint path: its folder must exist or be creatable (no file in the way), and it must not be a folder.
+    private static string? Unwritable(string path)
+    {
+        if (Directory.Exists(path)) return "is a folder; give a file name";
+        for (var folder = Path.GetDirectoryName(path); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(folder)) return $"cannot be written: {folder} is a file, not a folder";
+            if (Directory.Exists(folder)) return null;
+        }
+        return null;
     }
 }

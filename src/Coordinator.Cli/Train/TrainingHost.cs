@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Akka.Actor;
+using Coordinator.Actors.State;
 using Coordinator.Actors.Supervision;
 using Coordinator.Actors.Workers;
 using Coordinator.Cli.Hosting;
@@ -61,23 +62,53 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         string runId, folder;
         PreparedRun prepared;
         var folderExisted = false;
+        RunFingerprint fingerprint;
+        var changesEpochLimit = false;
         if (options.Resume is { } resume)
         {
-            if (options.ConfigPath is not null || options.Workers is not null || options.Epochs is not null || options.Seed is not null || options.RunDir is not null)
+            if (options.ConfigPath is not null || options.Workers is not null || options.Seed is not null || options.RunDir is not null)
                 throw new ConfigurationError("--resume", resume,
-                    "takes no other options: a run continues with the settings it started with (saved in its run.conf)");
-            (runId, folder) = RunFolder.OpenForResume(resume);
-            var journal = Path.Combine(folder, RunFolder.JournalFile);
+                    "takes no other option but --epochs: a run continues with the settings it started with (saved in its run.conf)");
+            if (options.Epochs is < 1)
+                throw new ConfigurationError("--epochs", options.Epochs.Value.ToString(CultureInfo.InvariantCulture), "must be 1 or more");
+            // A damaged journal fails here, with what is wrong (a missing or 0-byte one is ResumedRun's to judge).
+            var journal = Path.Combine(Path.GetFullPath(resume), RunFolder.JournalFile);
             if (SqliteJournalCheck.Problem(journal) is { } problem)
                 throw new RunCannotStart($"{journal} {problem}; the run cannot be resumed from it (nothing was changed)");
+            var run = ResumedRun.Open(resume, options.Epochs);
+            (runId, folder) = (run.RunId, run.Folder);
             prepared = Prepare(new TrainOptions(Path.Combine(folder, RunFolder.ConfigCopy)));
+            RunPreflight.CheckCheckpointPaths(prepared.Config.Callbacks, new RunPaths(folder, runId));
+            fingerprint = RunFingerprint.Of(prepared.Config.Text, prepared.Settings.Data.Path);
+            if (run.State?.Started is { } started)
+            {
+                var changes = RunFingerprint.Changes(started, fingerprint, prepared.Settings.Data.Path, resume);
+                if (changes.Count > 0)
+                    throw new ConfigurationError("--resume", resume,
+                        "the run's configuration or data changed since it started, so it cannot go on with the decisions it made " +
+                        "(nothing was run):\n  " + string.Join("\n  ", changes) +
+                        $"\nPut them back, or start a new run with the new settings: coordinator train --config {Path.Combine(resume, RunFolder.ConfigCopy)} --run-dir NEW_FOLDER");
+                run.CheckCallbacksFit(prepared, resume);
+                if (started.Settings is null)
+                    progress.Message("note: this run was started by an older version, which did not record its configuration's and data's SHA-256: changes to them cannot be detected");
+            }
+            else
+                progress.Message($"note: {resume} records no event yet (the run was stopped before it began): it starts from epoch 1 with its {RunFolder.ConfigCopy}");
+            // The epoch limit is the journal's (it may have been raised since the start), or --epochs.
+            var limit = options.Epochs ?? run.State?.EpochLimit;
+            if (limit is { } epochs && epochs != prepared.Settings.Training.Epochs)
+                prepared = prepared with { Settings = prepared.Settings with { Training = prepared.Settings.Training with { Epochs = epochs } } };
+            changesEpochLimit = options.Epochs is not null && run.State?.EpochLimit is { } before && before != options.Epochs;
+            if (changesEpochLimit) progress.Message($"epoch limit: {run.State!.EpochLimit} -> {options.Epochs}");
         }
         else
         {
             prepared = Prepare(options);
             folderExisted = options.RunDir is not null && Directory.Exists(Path.GetFullPath(options.RunDir));
-            (runId, folder) = RunFolder.Create(options.RunDir);
-            File.WriteAllText(Path.Combine(folder, RunFolder.ConfigCopy), RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings));
+            (runId, folder) = RunFolder.Create(options.RunDir, (id, path) => RunPreflight.CheckCheckpointPaths(prepared.Config.Callbacks, new RunPaths(path, id)));
+            var runConf = RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings);
+            File.WriteAllText(Path.Combine(folder, RunFolder.ConfigCopy), runConf);
+            fingerprint = RunFingerprint.Of(runConf, prepared.Settings.Data.Path);
         }
         var (settings, split) = (prepared.Settings, prepared.Data);
         var training = settings.Training;
@@ -87,7 +118,11 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         var factory = new TorchReplicaFactory(split, settings.Model, settings.Optimizer, training.Seed, threads);
         var setup = new WorkerSetup(0, split.Train.Count, split.Validation.Count, training.GlobalBatch,
             training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery);
-        var supervisorSettings = SupervisorSettingsFor(runId, folder, prepared);
+        var supervisorSettings = SupervisorSettingsFor(runId, folder, prepared) with
+        {
+            ConfigSha256 = fingerprint.ConfigSha256, DataSha256 = fingerprint.DataSha256, ConfigSettings = fingerprint.Settings,
+            ChangesEpochLimit = changesEpochLimit,
+        };
 
         progress.Message($"{(options.Resume is null ? "run" : "resuming run")} {runId}: {training.Workers} worker(s) x {threads} thread(s), sync = {supervisorSettings.Sync}, " +
                          $"{split.Train.Count} training / {split.Validation.Count} validation samples, folder {folder}");

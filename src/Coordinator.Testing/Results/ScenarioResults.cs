@@ -17,12 +17,12 @@ internal static class ScenarioResults
     {
         var state = events.Aggregate(RunState.Empty, (s, e) => s.Apply(e));
         var summary = finishes[^1].Summary;
-        int? WeightsIn(string path) => store.Files.TryGetValue(Path.GetFullPath(path), out var bytes) ? SimulatedReplica.EpochOfWeights(bytes) : null;
+        int? WeightsIn(string path) => store.Files.TryGetValue(settings.Paths.Resolve(path), out var bytes) ? SimulatedReplica.EpochOfWeights(bytes) : null;
 
         var epochs = state.Epochs.Select(e => new EpochOutcome(e.Epoch, e.LearningRate, e.Logs)).ToList();
         var changes = state.LearningRateChanges.Select(c => new RateChange(c.Epoch, c.From, c.To, c.Reason, c.Source)).ToList();
         var checkpoints = state.Checkpoints.Select(c => new SavedCheckpoint(c.Saved.Epoch, c.Saved.Batch,
-            Path.GetRelativePath(settings.CheckpointFolder, c.Saved.Path), c.Saved.Monitor, c.Saved.MonitorValue, c.Saved.Kind, c.Deleted,
+            Path.GetRelativePath(settings.CheckpointFolder, settings.Paths.Resolve(c.Saved.Path)), c.Saved.Monitor, c.Saved.MonitorValue, c.Saved.Kind, c.Deleted,
             c.Deleted ? null : WeightsIn(c.Saved.Path))).ToList();
         var stop = state.Stop is { } s ? new StopOutcome(s.Epoch, s.Batch, s.Kind, s.Source, s.Reason) : null;
         var finalWeights = state.Completed is { } done ? WeightsIn(done.FinalModelPath) : null;

@@ -184,7 +184,7 @@ public sealed class JournalFaultTests(ITestOutputHelper output) : JournalFaultKi
         Assert.Equal(2, state.BestWeights?.Epoch); // epoch 3 (index) improved too: its best weights were written, its events were not
         var named = state.Checkpoints.Where(c => !c.Deleted).Select(c => new StoredFile(c.Saved.Path, c.Saved.Sha256, c.Saved.Bytes))
             .Concat(state.ResumeStates.SelectMany(r => r.Files)).Append(state.BestWeights!.File);
-        var problems = named.Select(f => (f.Path, Problem: FileCheck.Problem(f))).Where(x => x.Problem is not null).ToList();
+        var problems = named.Select(f => (f.Path, Problem: FileCheck.Problem(f, first.Folder))).Where(x => x.Problem is not null).ToList();
         Assert.True(problems.Count == 0, "files named in the journal do not verify:\n  " + string.Join("\n  ", problems.Select(p => $"{p.Path}: {p.Problem}")));
     }
 
@@ -206,7 +206,7 @@ public sealed class JournalFaultTests(ITestOutputHelper output) : JournalFaultKi
         });
         var events = first.Events();
         Assert.Equal(6, events.OfType<EpochCompleted>().Count());
-        var deletedCheckpoint = events.OfType<CheckpointDeleted>().First().Path;
+        var deletedCheckpoint = first.InFolder(events.OfType<CheckpointDeleted>().First().Path);
         var deletedStates = events.OfType<ResumeStateDeleted>().Select(d => d.Epoch)
             .SelectMany(e => Enumerable.Range(0, first.Settings.Workers).Select(w => first.Settings.ResumeStatePath(e, w))).ToList();
         Assert.NotEmpty(deletedStates);

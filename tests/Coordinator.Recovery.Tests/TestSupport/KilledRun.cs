@@ -47,16 +47,16 @@ public sealed partial class KilledRun
         var named = State.Checkpoints.Where(c => !c.Deleted).Select(c => new StoredFile(c.Saved.Path, c.Saved.Sha256, c.Saved.Bytes))
             .Concat(State.ResumeStates.SelectMany(r => r.Files))
             .Concat(State.BestWeights is { } b ? [b.File] : []);
-        return named.Select(f => (f.Path, Problem: FileCheck.Problem(f))).Where(x => x.Problem is not null)
-            .ToDictionary(x => Path.GetRelativePath(Folder, x.Path), x => x.Problem!);
+        return named.Select(f => (f.Path, Problem: FileCheck.Problem(f, Folder))).Where(x => x.Problem is not null)
+            .ToDictionary(x => Relative(x.Path), x => x.Problem!);
     }
 
     /// <summary>Final-named files whose epoch the journal does not have yet (written just before the kill).</summary>
     public IReadOnlyList<string> FilesAheadOfJournal()
     {
         var ahead = ReferenceFiles(includePartial: false).Keys.Where(f => !NamedByJournal.Contains(f) && !DeletedByJournal(f)).ToList();
-        if (State.BestWeights is { } best && File.Exists(best.File.Path) && FileCheck.Problem(best.File) is not null)
-            ahead.Add(Path.GetRelativePath(Folder, best.File.Path) + " (newer than the journal's BestWeightsSaved of epoch " + best.Epoch + ")");
+        if (State.BestWeights is { } best && File.Exists(Path.Combine(Folder, best.File.Path)) && FileCheck.Problem(best.File, Folder) is not null)
+            ahead.Add(Relative(best.File.Path) + " (newer than the journal's BestWeightsSaved of epoch " + best.Epoch + ")");
         return ahead;
     }
 
@@ -66,11 +66,14 @@ public sealed partial class KilledRun
     private HashSet<string> NamedByJournal =>
         State.Checkpoints.Where(c => !c.Deleted).Select(c => c.Saved.Path)
             .Concat(State.ResumeStates.SelectMany(r => r.Files.Select(f => f.Path)))
-            .Concat(State.BestWeights is { } b ? [b.File.Path] : []).Select(p => Path.GetRelativePath(Folder, p)).ToHashSet();
+            .Concat(State.BestWeights is { } b ? [b.File.Path] : []).Select(Relative).ToHashSet();
+
+    // Events record paths relative to the run folder (absolute in journals of older versions).
+    private string Relative(string recorded) => Path.GetRelativePath(Folder, Path.Combine(Folder, recorded));
 
     private bool DeletedByJournal(string file) =>
         !NamedByJournal.Contains(file) &&
-        (State.Checkpoints.Any(c => c.Deleted && Path.GetRelativePath(Folder, c.Saved.Path) == file) ||
+        (State.Checkpoints.Any(c => c.Deleted && Relative(c.Saved.Path) == file) ||
          RunFiles.DeletedResumeStateEpoch(file, Events) is not null);
 
     /// <summary>

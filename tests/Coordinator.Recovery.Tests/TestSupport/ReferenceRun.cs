@@ -37,7 +37,8 @@ public static class ReferenceRun
 /// <summary>A run folder after its process ended: summary.json, the journal, the files.</summary>
 public sealed record FinishedRun(string Folder, RunSummary Summary, IReadOnlyList<IRunEvent> Events)
 {
-    public static FinishedRun Read(string runFolder) => new(runFolder, SummaryJson.Read(runFolder), SqliteJournal.Read(runFolder));
+    public static FinishedRun Read(string runFolder, string? runId = null) =>
+        new(runFolder, SummaryJson.Read(runFolder), SqliteJournal.Read(runFolder, runId));
 
     public string FinalModelSha256 => AtomicFile.Sha256Of(Path.Combine(Folder, "final.weights"));
 

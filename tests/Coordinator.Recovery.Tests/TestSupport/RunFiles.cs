@@ -21,8 +21,8 @@ public static partial class RunFiles
     public static bool IsDeletedCheckpoint(string relativePath, string runFolder, IEnumerable<IRunEvent> events)
     {
         var path = Path.Combine(runFolder, relativePath);
-        var last = events.Select((e, i) => (e, i)).Where(x => x.e is CheckpointSaved s && s.Path == path).Select(x => x.i).DefaultIfEmpty(-1).Max();
-        return last >= 0 && events.Skip(last + 1).OfType<CheckpointDeleted>().Any(d => d.Path == path);
+        var last = events.Select((e, i) => (e, i)).Where(x => x.e is CheckpointSaved s && Path.Combine(runFolder, s.Path) == path).Select(x => x.i).DefaultIfEmpty(-1).Max();
+        return last >= 0 && events.Skip(last + 1).OfType<CheckpointDeleted>().Any(d => Path.Combine(runFolder, d.Path) == path);
     }
 
     /// <summary>

@@ -13,11 +13,12 @@ namespace Coordinator.Recovery.Tests.TestSupport;
 /// </summary>
 public static class SqliteJournal
 {
-    public static IReadOnlyList<IRunEvent> Read(string runFolder)
+    /// <param name="runId">The run's id when it is not the folder's name (a renamed or copied folder).</param>
+    public static IReadOnlyList<IRunEvent> Read(string runFolder, string? runId = null)
     {
         var journal = Path.Combine(runFolder, "journal.db");
         Assert.True(File.Exists(journal), $"no journal at {journal}");
-        var persistenceId = "run-" + Path.GetFileName(runFolder.TrimEnd(Path.DirectorySeparatorChar));
+        var persistenceId = "run-" + (runId ?? Path.GetFileName(runFolder.TrimEnd(Path.DirectorySeparatorChar)));
         try
         {
             return JournalEvents.Read(AkkaConfig.ForSqlite(journal, null), persistenceId, TimeSpan.FromSeconds(30));
