@@ -47,7 +47,7 @@ public sealed class Simulator(SimulationOptions options)
             first is null ? null : stoppers.Select(s => s.StoppedEpoch).FirstOrDefault(e => e > 0),
             engine.StopReason,
             end.RestoredWeightsEpoch,
-            first?.BestValue);
+            first?.Best);
     }
 
     private IEnumerable<(int Batch, MetricLogs Logs)> Batches(int epoch, Dictionary<int, List<MetricRow>>? byEpoch)
