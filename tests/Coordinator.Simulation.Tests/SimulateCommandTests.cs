@@ -42,7 +42,7 @@ public sealed class SimulateCommandTests
     {
         using var dir = new TempFolder();
         var conf = dir.File("c.conf", "callbacks = [ { type = reduce-lr-on-plateau, factor = 1.5 } ]");
-        var metrics = dir.File("m.csv", "epoch,loss\n0,1\n");
+        var metrics = dir.File("m.csv", "epoch,loss,val_loss\n0,1,1\n");
 
         var (exit, output, error) = Cli("simulate", "--callbacks", conf, "--metrics", metrics);
         Assert.Equal(ExitCodes.BadInput, exit);
