@@ -1,6 +1,11 @@
 using System.Text.RegularExpressions;
 using Coordinator.Actors.TestSupport;
+using Coordinator.Cli.Hosting;
+using Coordinator.Core.Reporting;
+using Coordinator.Reporting;
+using Coordinator.Testing.Persistence;
 using Xunit.Abstractions;
+using static Coordinator.Actors.Events.RunEvents;
 
 namespace Coordinator.Cli.Tests;
 
@@ -24,7 +29,8 @@ public sealed class NonFiniteMonitorTests(ITestOutputHelper output) : IDisposabl
             var from = t.IndexOf("callbacks = [", StringComparison.Ordinal);
             return t[..from] + "callbacks = [ { type = early-stopping, monitor = val_loss, patience = 1 } ]\n";
         }));
-        var result = Cli.Run("train", "--config", conf, "--run-dir", _temp.Combine("run"), "--epochs", "2");
+        var folder = _temp.Combine("run");
+        var result = Cli.Run("train", "--config", conf, "--run-dir", folder, "--epochs", "2");
         output.WriteLine(result.Out);
         Assert.True(result.Exit == ExitCodes.Ok, $"exit {result.Exit}\n{result.Err}");
 
@@ -32,5 +38,12 @@ public sealed class NonFiniteMonitorTests(ITestOutputHelper output) : IDisposabl
         Assert.NotEmpty(warnings);
         Assert.Matches(new Regex(@"^warning: early-stopping: val_loss = (nan|inf) at epoch 1 is not finite: early-stopping took it as its best value"), warnings[0]);
         Assert.True(warnings.Count <= 2, "one warning per epoch");
+
+        // And the journal keeps what the console said, with its epoch.
+        var summary = SummaryJson.Read(folder);
+        var events = JournalEvents.Read(AkkaConfig.ForSqlite(Path.Combine(folder, "journal.db"), null), $"run-{summary.RunId}");
+        var warned = events.OfType<CallbackWarned>().ToList();
+        Assert.Equal(warnings, warned.Select(w => $"warning: {w.Source}: {w.Message}"));
+        Assert.Equal(0, warned[0].Epoch);
     }
 }
