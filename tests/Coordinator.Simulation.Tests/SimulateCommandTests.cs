@@ -6,7 +6,8 @@ namespace Coordinator.Simulation.Tests;
 /// <summary>The <c>simulate</c> verb end to end, as a user runs it.</summary>
 public sealed class SimulateCommandTests
 {
-    private static (int Exit, string Out, string Err) Cli(params string[] args)
+    /// <summary>The command line, in this process, with its output captured.</summary>
+    internal static (int Exit, string Out, string Err) Cli(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

@@ -13,16 +13,8 @@ public sealed class SimulateInputTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static (int Exit, string Out, string Err) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = CoordinatorCli.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     private (int Exit, string Out, string Err) Simulate(string conf, string metrics, params string[] more) =>
-        Cli(["simulate", "--callbacks", _dir.File("c.conf", conf), "--metrics", _dir.File("m.csv", metrics), .. more]);
+        SimulateCommandTests.Cli(["simulate", "--callbacks", _dir.File("c.conf", conf), "--metrics", _dir.File("m.csv", metrics), .. more]);
 
     private static void AssertBadInput((int Exit, string Out, string Err) result, string message)
     {
