@@ -1,3 +1,4 @@
+using Coordinator.Callbacks.Monitoring;
 using Coordinator.Callbacks.State;
 
 namespace Coordinator.Callbacks;
@@ -5,7 +6,8 @@ namespace Coordinator.Callbacks;
 /// <summary>
 /// Runs the configured callbacks in order through Keras's hooks (Keras's <c>CallbackList</c>)
 /// and hands back what they decided. One engine serves one training run; its state can be
-/// saved after any epoch and restored into a new engine built from the same settings.
+/// saved after any epoch and restored into a new engine built from the same settings. It also
+/// warns when a callback compared a monitored value that is not finite (Keras does not).
 /// </summary>
 public sealed class CallbackEngine
 {
@@ -13,6 +15,7 @@ public sealed class CallbackEngine
     private bool _begun;
     private int? _epoch;
     private double _epochLearningRate;
+    private readonly NonFiniteMonitorWarnings _nonFinite = new();
 
     public CallbackEngine(IEnumerable<CallbackSettings> settings, RunInfo run)
     {
@@ -60,11 +63,13 @@ public sealed class CallbackEngine
     public BatchEnded EndBatch(int batch, MetricLogs logs)
     {
         var epoch = RequireEpoch();
+        var before = NonFiniteMonitorWarnings.Before(Callbacks);
         foreach (var c in Callbacks)
         {
             if (_context.Aborted) break;
             c.OnTrainBatchEnd(epoch, batch, logs, _context);
         }
+        foreach (var w in _nonFinite.After(Callbacks, before, epoch, batch, logs)) _context.Emit(w);
         return new BatchEnded(epoch, batch, _context.StopTraining, _context.Aborted, _context.TakeDecisions());
     }
 
@@ -72,8 +77,12 @@ public sealed class CallbackEngine
     {
         var epoch = RequireEpoch();
         var after = logs.Copy();
+        var before = NonFiniteMonitorWarnings.Before(Callbacks);
         if (!_context.Aborted)
+        {
             foreach (var c in Callbacks) c.OnEpochEnd(epoch, after, _context);
+            foreach (var w in _nonFinite.After(Callbacks, before, epoch, null, after)) _context.Emit(w);
+        }
         if (!after.ContainsKey("learning_rate")) after["learning_rate"] = _epochLearningRate;
         return new EpochEnded(epoch, _epochLearningRate, _context.LearningRate, _context.StopTraining,
             _context.StopReason, after, _context.TakeDecisions());

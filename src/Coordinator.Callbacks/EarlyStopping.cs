@@ -5,10 +5,12 @@ using Coordinator.Callbacks.State;
 namespace Coordinator.Callbacks;
 
 /// <summary>
-/// Keras 3's <c>EarlyStopping</c>, rule for rule: the wait counter increments before the
-/// improvement test; an improvement resets it only if it also beats the baseline; patience
-/// stops only after epoch 0; the best epoch's weights are restored at the end even without a
-/// stop. The Lightning extras are checked after Keras's own rule, and only when it did not stop.
+/// Keras 3's <c>EarlyStopping</c> (3.16), rule for rule: <c>best</c> starts as <c>None</c> at
+/// every train begin, so the first monitored value (from <c>start_from_epoch</c> on) is always the
+/// best, even NaN; the baseline does not seed <c>best</c>. The wait counter increments before the
+/// improvement test; an improvement resets it only if it also beats the baseline; patience stops
+/// only after epoch 0; the best epoch's weights are restored at the end even without a stop. The
+/// Lightning extras are checked after Keras's own rule, and only when it did not stop.
 /// </summary>
 public sealed class EarlyStopping : TrainingCallback
 {
@@ -16,7 +18,7 @@ public sealed class EarlyStopping : TrainingCallback
     private readonly MonitorComparison _cmp;
     private int _wait;
     private int _stoppedEpoch;
-    private double _best;
+    private double? _best;
     private int _bestEpoch;
     private bool _hasBestWeights;
 
@@ -26,27 +28,32 @@ public sealed class EarlyStopping : TrainingCallback
             throw new CallbackConfigurationException(name, "patience", settings.Patience.ToString(CultureInfo.InvariantCulture), "must be 0 or more");
         if (settings.StartFromEpoch < 0)
             throw new CallbackConfigurationException(name, "start-from-epoch", settings.StartFromEpoch.ToString(CultureInfo.InvariantCulture), "must be 0 or more");
+        MonitorSettingsCheck.Finite(name, "min-delta", settings.MinDelta);
+        MonitorSettingsCheck.Finite(name, "baseline", settings.Baseline);
+        MonitorSettingsCheck.Finite(name, "stopping-threshold", settings.StoppingThreshold);
+        MonitorSettingsCheck.Finite(name, "divergence-threshold", settings.DivergenceThreshold);
         _s = settings;
         _cmp = new MonitorComparison(MetricDirections.Resolve(name, settings.Monitor, settings.Mode), settings.MinDelta);
-        _best = _cmp.Worst;
     }
 
     public EarlyStoppingSettings Settings => _s;
     public int Wait => _wait;
     /// <summary>The 0-based epoch at whose end this callback stopped training; 0 if it did not.</summary>
     public int StoppedEpoch => _stoppedEpoch;
-    /// <summary>The best monitored value; ±infinity before any was seen.</summary>
-    public double Best => _best;
-    /// <summary>The best monitored value, or null while none has improved on the start (±infinity).</summary>
-    public double? BestValue => _best.Equals(_cmp.Worst) ? null : _best;
+    /// <summary>The best monitored value; null (Keras's None) before any was seen.</summary>
+    public double? Best => _best;
     public int BestEpoch => _bestEpoch;
     public bool HasBestWeights => _hasBestWeights;
+
+    public override MonitorReading Monitoring => new(_s.Monitor, _cmp.Direction, _best);
+
+    public override bool Compared(int epoch, int? batch) => batch is null && epoch >= _s.StartFromEpoch;
 
     public override void OnTrainBegin(TrainingContext context)
     {
         _wait = 0;
         _stoppedEpoch = 0;
-        _best = _cmp.Worst;
+        _best = null;
         _bestEpoch = 0;
         _hasBestWeights = false;
     }
@@ -103,7 +110,7 @@ public sealed class EarlyStopping : TrainingCallback
     // Sentences count epochs from 1, as Keras prints them; decisions and logs count from 0.
     private string NoImprovementMessage()
     {
-        if (_s.Baseline is { } baseline && !_cmp.IsImprovement(_best, baseline))
+        if (_s.Baseline is { } baseline && _best is { } best && !_cmp.IsImprovement(best, baseline))
             return $"{_s.Monitor} did not beat the baseline {Fmt(baseline)} in {_wait} epochs (best {Fmt(_best)} at epoch {_bestEpoch + 1})";
         return $"{_s.Monitor} did not improve for {_wait} epochs (best {Fmt(_best)} at epoch {_bestEpoch + 1})";
     }
@@ -127,5 +134,5 @@ public sealed class EarlyStopping : TrainingCallback
         (_wait, _stoppedEpoch, _best, _bestEpoch, _hasBestWeights) = (s.Wait, s.StoppedEpoch, s.Best, s.BestEpoch, s.HasBestWeights);
     }
 
-    private static string Fmt(double v) => Formatting.PythonFloat.Repr(v);
+    private static string Fmt(double? v) => v is { } x ? Formatting.PythonFloat.Repr(x) : "None";
 }

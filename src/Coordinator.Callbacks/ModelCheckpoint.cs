@@ -9,7 +9,8 @@ namespace Coordinator.Callbacks;
 /// Keras 3's <c>ModelCheckpoint</c> as decisions: which file to write, when. The file name is
 /// the template filled by Python's <c>str.format</c> with the 1-based epoch (and batch) and the
 /// logs; with save_best_only a file is written only when the monitor improves (or is missing,
-/// with a warning, as Keras does). save_freq counts batches across epochs as Keras does.
+/// with a warning, as Keras does). <c>best</c> starts at <c>initial_value_threshold</c>, by default
+/// <c>None</c>, so the first value is saved, even NaN; as in Keras it is not reset at train begin. save_freq counts batches across epochs as Keras does.
 /// save-top-k keeps the k best files and asks for the others to be deleted; save-last writes
 /// the newest weights to one fixed file.
 /// </summary>
@@ -18,11 +19,12 @@ public sealed class ModelCheckpoint : TrainingCallback
     private readonly ModelCheckpointSettings _s;
     private readonly MonitorComparison _cmp;
     private readonly string _lastPath;
-    private double _best;
+    private double? _best;
     private int _currentEpoch;
     private int _batchesSinceLastSave;
     private int _lastBatchSeen;
     private List<KeptCheckpoint> _kept = [];
+    private (int Epoch, int? Batch)? _savedAt; // the last save point (not state: it matters only until the hook returns)
 
     public ModelCheckpoint(string name, ModelCheckpointSettings settings) : base(name)
     {
@@ -42,14 +44,22 @@ public sealed class ModelCheckpoint : TrainingCallback
         {
             throw new CallbackConfigurationException(name, "filepath", $"\"{settings.Filepath}\"", e.Message);
         }
+        MonitorSettingsCheck.Finite(name, "initial-value-threshold", settings.InitialValueThreshold);
         _s = settings;
         _cmp = new MonitorComparison(MetricDirections.Resolve(name, settings.Monitor, settings.Mode), 0);
-        _best = settings.InitialValueThreshold ?? _cmp.Worst;
+        _best = settings.InitialValueThreshold;
         _lastPath = settings.LastFilepath ?? DefaultLastPath(settings.Filepath);
     }
 
-    public double Best => _best;
+    /// <summary>The best monitored value; null (Keras's None) before any was seen.</summary>
+    public double? Best => _best;
     public IReadOnlyList<KeptCheckpoint> Kept => _kept;
+
+    /// <summary>Only save-best-only and save-top-k compare the monitor.</summary>
+    public override MonitorReading? Monitoring =>
+        _s.SaveBestOnly || _s.SaveTopK > 0 ? new MonitorReading(_s.Monitor, _cmp.Direction, _best) : null;
+
+    public override bool Compared(int epoch, int? batch) => _savedAt == (epoch, batch);
 
     /// <summary><c>last</c> plus the template's suffix (the text after its last dot, if no field follows), in its folder.</summary>
     public static string DefaultLastPath(string template)
@@ -87,6 +97,7 @@ public sealed class ModelCheckpoint : TrainingCallback
 
     private void Save(int epoch, int? batch, MetricLogs logs, TrainingContext context)
     {
+        _savedAt = (epoch, batch);
         var path = FilePath(epoch, batch, logs);
         var current = logs.Get(_s.Monitor);
         if (ShouldSave(current, context) && FitsTopK(path, current))

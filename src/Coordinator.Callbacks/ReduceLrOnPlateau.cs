@@ -5,7 +5,9 @@ using Coordinator.Callbacks.State;
 namespace Coordinator.Callbacks;
 
 /// <summary>
-/// Keras 3's <c>ReduceLROnPlateau</c>: it logs the current rate, then (monitor present) leaves
+/// Keras 3's <c>ReduceLROnPlateau</c> (3.16): <c>best</c> starts as <c>None</c> at every train
+/// begin (Keras's <c>_reset</c>), so the first monitored value is the best, even NaN. Each epoch
+/// it logs the current rate, then (monitor present) leaves
 /// cooldown first, then tests improvement, then counts the wait outside cooldown; a reduction
 /// happens only while <c>lr &gt; float32(min_lr)</c> and is clamped to min_lr.
 /// </summary>
@@ -15,7 +17,7 @@ public sealed class ReduceLrOnPlateau : TrainingCallback
     private readonly MonitorComparison _cmp;
     private int _wait;
     private int _cooldownCounter;
-    private double _best;
+    private double? _best;
 
     public ReduceLrOnPlateau(string name, ReduceLrOnPlateauSettings settings) : base(name)
     {
@@ -31,22 +33,27 @@ public sealed class ReduceLrOnPlateau : TrainingCallback
             throw new CallbackConfigurationException(name, "cooldown", settings.Cooldown.ToString(inv), "must be 0 or more");
         if (!(settings.MinLr >= 0) || double.IsInfinity(settings.MinLr))
             throw new CallbackConfigurationException(name, "min-lr", settings.MinLr.ToString(inv), "must be a finite number, 0 or more");
+        MonitorSettingsCheck.Finite(name, "min-delta", settings.MinDelta);
         _s = settings;
         _cmp = new MonitorComparison(MetricDirections.Resolve(name, settings.Monitor, settings.Mode), settings.MinDelta);
-        _best = _cmp.Worst;
     }
 
     public int Wait => _wait;
     public int CooldownCounter => _cooldownCounter;
-    public double Best => _best;
+    /// <summary>The best monitored value; null (Keras's None) before any was seen.</summary>
+    public double? Best => _best;
 
     private bool InCooldown => _cooldownCounter > 0;
+
+    public override MonitorReading Monitoring => new(_s.Monitor, _cmp.Direction, _best);
+
+    public override bool Compared(int epoch, int? batch) => batch is null;
 
     public override void OnTrainBegin(TrainingContext context)
     {
         _cooldownCounter = 0;
         _wait = 0;
-        _best = _cmp.Worst;
+        _best = null;
     }
 
     public override void OnEpochEnd(int epoch, MetricLogs logs, TrainingContext context)

@@ -1,3 +1,4 @@
+using Coordinator.Callbacks.Monitoring;
 using Coordinator.Callbacks.State;
 
 namespace Coordinator.Callbacks;
@@ -22,6 +23,14 @@ public abstract class TrainingCallback(string name)
     public virtual void OnEpochEnd(int epoch, MetricLogs logs, TrainingContext context) { }
 
     public virtual void OnTrainEnd(TrainingContext context) { }
+
+    /// <summary>The metric this callback compares with a best value, and that best now; null if it
+    /// compares none (the engine warns when such a metric is not finite).</summary>
+    public virtual MonitorReading? Monitoring => null;
+
+    /// <summary>Whether the hook just run for this epoch's end (<paramref name="batch"/> null) or
+    /// this batch compared <see cref="Monitoring"/>'s metric.</summary>
+    public virtual bool Compared(int epoch, int? batch) => false;
 
     public abstract CallbackState SaveState();
 

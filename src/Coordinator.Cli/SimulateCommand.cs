@@ -12,7 +12,7 @@ public static class SimulateCommand
     {
         var callbacks = new Option<FileInfo>("--callbacks")
         {
-            Description = "HOCON file with a `callbacks = [ ... ]` list (see hocon/callbacks.example.conf)",
+            Description = "HOCON file with a `callbacks = [ ... ]` list (see hocon/callbacks.example.conf), or a run's configuration (run.conf)",
             Required = true,
         };
         var metrics = new Option<FileInfo>("--metrics")
@@ -24,10 +24,10 @@ public static class SimulateCommand
         {
             Description = "optional CSV epoch,batch,<metric names> (0-based), one row per batch, as Keras's on_train_batch_end logs",
         };
-        var initialLr = new Option<double>("--initial-lr")
+        var initialLr = new Option<double?>("--initial-lr")
         {
-            Description = "the optimizer's learning rate before the first epoch",
-            DefaultValueFactory = _ => 0.01,
+            Description = "the optimizer's learning rate before the first epoch (default: the configuration's optimizer.learning-rate, " +
+                          "else the metrics' learning_rate of epoch 0 when no scheduler is configured, else 0.01)",
         };
         var batchesPerEpoch = new Option<int>("--batches-per-epoch")
         {
@@ -49,14 +49,18 @@ public static class SimulateCommand
         {
             try
             {
+                var config = SimulationConfigReader.ReadFile(parse.GetValue(callbacks)!.FullName);
                 var options = new SimulationOptions(
-                    CallbackConfigReader.ReadFile(parse.GetValue(callbacks)!.FullName),
+                    config.Callbacks,
                     MetricCsvReader.ReadEpochs(parse.GetValue(metrics)!.FullName),
                     parse.GetValue(batchMetrics) is { } b ? MetricCsvReader.ReadBatches(b.FullName) : null,
-                    parse.GetValue(initialLr),
+                    parse.GetValue(initialLr) ?? config.InitialLearningRate, // the flag over the file, as for train
                     parse.GetValue(batchesPerEpoch),
                     parse.GetValue(workers));
-                var summary = new Simulator(options).Run(
+                var simulator = new Simulator(options);
+                simulator.Validate();
+                CheckLogFiles(config.Callbacks);
+                var summary = simulator.Run(
                     epoch =>
                     {
                         foreach (var write in epoch.Decisions.OfType<LogLineWriteRequested>()) LogFileWriter.Apply(write);
@@ -78,5 +82,13 @@ public static class SimulateCommand
             }
         });
         return command;
+    }
+
+    // Every CSV logger's file must be writable before the replay prints anything.
+    private static void CheckLogFiles(IReadOnlyList<CallbackSettings> callbacks)
+    {
+        for (var i = 0; i < callbacks.Count; i++)
+            if (callbacks[i] is CsvLoggerSettings log && LogFileWriter.Problem(log.Filename) is { } problem)
+                throw new ConfigurationError($"callbacks[{i}].filename", log.Filename, $"cannot be written: {problem}");
     }
 }

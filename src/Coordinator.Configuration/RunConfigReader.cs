@@ -16,7 +16,8 @@ namespace Coordinator.Configuration;
 /// </summary>
 public static class RunConfigReader
 {
-    private static readonly string[] Sections = ["data", "model", "optimizer", "training", "callbacks", "reporting", "akka"];
+    /// <summary>The top-level sections a run configuration may have.</summary>
+    public static readonly IReadOnlyList<string> Sections = ["data", "model", "optimizer", "training", "callbacks", "reporting", "akka"];
 
     public static RunConfig ReadFile(string path)
     {
@@ -100,7 +101,7 @@ public static class RunConfigReader
             "adam" => OptimizerKind.Adam,
             var other => throw new ConfigurationError(f.FieldPath("type"), other, "must be sgd or adam"),
         };
-        var defaults = new OptimizerSettings(kind, kind == OptimizerKind.Adam ? 0.001 : 0.01);
+        var defaults = new OptimizerSettings(kind, OptimizerSettings.DefaultLearningRate(kind));
         var settings = new OptimizerSettings(
             kind,
             Positive(f, "learning-rate", defaults.LearningRate),

@@ -7,15 +7,20 @@ namespace Coordinator.Simulation;
 /// <summary>
 /// Replays metric logs through the callback engine with Keras's <c>fit</c> loop: epoch begin,
 /// each batch's end (stopping after the batch that set <c>stop_training</c>), epoch end (even
-/// after a batch stopped training, as Keras does), and train end.
+/// after a batch stopped training, as Keras does), and train end. A <c>learning_rate</c> column is
+/// the run's record, not a metric: the engine logs its own rate, and a replay whose rate departs
+/// from the record says so.
 /// </summary>
 public sealed class Simulator(SimulationOptions options)
 {
+    public const string RateColumn = "learning_rate";
+
     /// <summary>Runs the replay, reporting each epoch and each warning as it happens.</summary>
     public SimulationSummary Run(Action<SimulatedEpoch> onEpoch, Action<CallbackWarning> onWarning)
     {
         Validate();
-        var engine = new CallbackEngine(options.Callbacks, new RunInfo(options.InitialLearningRate, options.Workers));
+        var engine = new CallbackEngine(options.Callbacks, new RunInfo(InitialLearningRate(), options.Workers));
+        var rateDeparted = false;
         var batchesByEpoch = options.Batches?.Rows.GroupBy(r => r.Epoch).ToDictionary(g => g.Key, g => g.ToList());
         Warn(engine.TrainBegin(), onWarning);
         var epochsRun = 0;
@@ -31,7 +36,15 @@ public sealed class Simulator(SimulationOptions options)
                 decisions.AddRange(ended.Decisions);
                 if (ended.StopTraining) break;
             }
-            if (!engine.Aborted) decisions.AddRange(engine.EndEpoch(row.Logs).Decisions);
+            if (!engine.Aborted) decisions.AddRange(engine.EndEpoch(WithoutRate(row.Logs)).Decisions);
+            if (!rateDeparted && row.Logs.Get(RateColumn) is { } recorded && (float)recorded != (float)start.LearningRate)
+            {
+                rateDeparted = true;
+                decisions.Add(new CallbackWarning("simulate",
+                    $"the metrics' {RateColumn} at epoch {row.Epoch} is {Repr(recorded)}, but the replay trains that epoch with " +
+                    $"{Repr(start.LearningRate)}: from here its decisions may not be the run's (the run's starting rate comes " +
+                    "from --initial-lr, or from the run's configuration given as --callbacks)"));
+            }
             Warn(decisions, onWarning);
             onEpoch(new SimulatedEpoch(row.Epoch, start.LearningRate, engine.LearningRate, engine.StopTraining,
                 decisions.OfType<CheckpointRequested>().Select(c => c.Path).ToList(), decisions));
@@ -47,8 +60,23 @@ public sealed class Simulator(SimulationOptions options)
             first is null ? null : stoppers.Select(s => s.StoppedEpoch).FirstOrDefault(e => e > 0),
             engine.StopReason,
             end.RestoredWeightsEpoch,
-            first?.BestValue);
+            first?.Best);
     }
+
+    /// <summary>The rate before epoch 0: as given, else the run's record of epoch 0 (unless a
+    /// scheduler set that epoch's rate from the initial one), else Keras's SGD default.</summary>
+    public double InitialLearningRate()
+    {
+        if (options.InitialLearningRate is { } given) return given;
+        var hasScheduler = options.Callbacks.Any(c => c is LearningRateSchedulerSettings);
+        return !hasScheduler && options.Epochs.Rows.Count > 0 && options.Epochs.Rows[0].Logs.Get(RateColumn) is { } recorded
+            ? recorded
+            : SimulationOptions.DefaultLearningRate;
+    }
+
+    private static MetricLogs WithoutRate(MetricLogs logs) => new(logs.Where(kv => kv.Key != RateColumn));
+
+    private static string Repr(double v) => Callbacks.Formatting.PythonFloat.Repr(v);
 
     private IEnumerable<(int Batch, MetricLogs Logs)> Batches(int epoch, Dictionary<int, List<MetricRow>>? byEpoch)
     {
@@ -62,7 +90,8 @@ public sealed class Simulator(SimulationOptions options)
         foreach (var r in rows) yield return (r.Batch!.Value, r.Logs);
     }
 
-    private void Validate()
+    /// <summary>Checks the options (also done by <see cref="Run"/>): bad input is refused before anything is replayed.</summary>
+    public void Validate()
     {
         var rows = options.Epochs.Rows;
         if (rows.Count == 0) throw new MetricCsvError(options.Epochs.File, 0, "has no epoch rows");
@@ -83,12 +112,38 @@ public sealed class Simulator(SimulationOptions options)
                 previous = r;
             }
         }
-        if (!(options.InitialLearningRate > 0) || !double.IsFinite(options.InitialLearningRate))
-            throw new ConfigurationError("--initial-lr", options.InitialLearningRate.ToString("R", CultureInfo.InvariantCulture), "must be a finite number above 0");
+        var rate = InitialLearningRate();
+        if (!(rate > 0) || !double.IsFinite(rate))
+            throw new ConfigurationError(options.InitialLearningRate is null ? $"{options.Epochs.File}: {RateColumn} at epoch 0" : "--initial-lr",
+                rate.ToString("R", CultureInfo.InvariantCulture), "must be a finite number above 0");
+        CheckMonitors();
         if (options.BatchesPerEpoch < 1)
             throw new ConfigurationError("--batches-per-epoch", options.BatchesPerEpoch.ToString(CultureInfo.InvariantCulture), "must be a whole number, 1 or more");
         if (options.Workers < 1)
             throw new ConfigurationError("--workers", options.Workers.ToString(CultureInfo.InvariantCulture), "must be a whole number, 1 or more");
+    }
+
+    // A monitor the logs never hold is a typo far more often than Keras's "metric not available"
+    // warning at every epoch is wanted; and before the engine is built, so that a misspelled name
+    // is not reported as a metric of unknown direction.
+    private void CheckMonitors()
+    {
+        for (var i = 0; i < options.Callbacks.Count; i++)
+        {
+            var (monitor, atBatches) = options.Callbacks[i] switch
+            {
+                EarlyStoppingSettings s => (s.Monitor, false),
+                ReduceLrOnPlateauSettings s => (s.Monitor, false),
+                ModelCheckpointSettings s when s.SaveBestOnly || s.SaveTopK > 0 => (s.Monitor, s.SaveFreqBatches is not null),
+                _ => ((string?)null, false),
+            };
+            var table = atBatches ? options.Batches : options.Epochs;
+            if (monitor is null || table is null) continue;
+            var logged = atBatches ? table.Metrics : [.. table.Metrics.Where(m => m != RateColumn), RateColumn];
+            if (!logged.Contains(monitor))
+                throw new ConfigurationError($"callbacks[{i}].monitor", monitor,
+                    $"unknown metric; the logs have: {string.Join(", ", logged)} (from {table.File})");
+        }
     }
 
     private static void Warn(IEnumerable<CallbackDecision> decisions, Action<CallbackWarning> onWarning)

@@ -49,8 +49,9 @@ public sealed record Scenario
     /// <summary>Callbacks as users write them in a run configuration: <c>callbacks = [ { type = ..., ... } ]</c>.</summary>
     public static Scenario WithCallbacks(string hocon) => new(CallbackConfigReader.Read(ConfigurationFactory.ParseString(hocon)));
 
-    /// <summary>The <c>callbacks</c> list of a configuration file (a callbacks file for <c>simulate</c>, or a run configuration).</summary>
-    public static Scenario WithCallbacksFromFile(string path) => new(CallbackConfigReader.ReadFile(path));
+    /// <summary>The <c>callbacks</c> list of a configuration file (a callbacks file for <c>simulate</c>, or a run
+    /// configuration), read as <c>simulate</c> reads it: a misspelled top-level key (<c>callback = [...]</c>) is an error.</summary>
+    public static Scenario WithCallbacksFromFile(string path) => new(global::Coordinator.Simulation.SimulationConfigReader.ReadFile(path).Callbacks);
 
     /// <summary>What the workers report; the run has as many epochs as the script unless <see cref="Epochs"/> says fewer.</summary>
     public Scenario Metrics(MetricScript script) => this with { Script = script };

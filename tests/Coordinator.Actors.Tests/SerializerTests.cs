@@ -58,6 +58,7 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
         new WorkerJoined("node-3:4053/worker-0", 4, 3),
         new WorkerLost("node-2:4053/worker-0", 5, "stopped", 2),
         new EpochRestarted(5, 2, 1, 3),
+        new CallbackWarned(2, "early-stopping", "val_loss = nan at epoch 3 is not finite: no improvement for early-stopping (best 0.5)"),
     ];
 
     [Theory]

@@ -35,6 +35,8 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
             ["callbacks[1].monitor = val_f1_score"]),
         ["checkpoint file name field not in the logs"] = new(Conf(t => TestFiles.ReplaceOnce(t, "{val_loss:.4f}", "{val_f1:.4f}")), [],
             ["callbacks[2].filepath", "{val_f1}"]),
+        ["min-delta NaN"] = new(Conf(t => TestFiles.ReplaceOnce(t, "patience = 8,", "patience = 8, min-delta = NaN,")), [],
+            ["early-stopping: min-delta = NaN", "finite"]),
         // Accepted by the configuration reader, refused later by TorchReplicaFactory (see the report).
         ["sgd momentum 1.5"] = new(Conf(t => TestFiles.ReplaceOnce(t, "momentum = 0.9", "momentum = 1.5")), [], ["optimizer.momentum = 1.5"]),
         ["nesterov without momentum"] = new(Conf(t => TestFiles.ReplaceOnce(t, "momentum = 0.9", "momentum = 0\n  nesterov = true")), [], ["optimizer.nesterov"]),

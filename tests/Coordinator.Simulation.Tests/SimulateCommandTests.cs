@@ -6,7 +6,8 @@ namespace Coordinator.Simulation.Tests;
 /// <summary>The <c>simulate</c> verb end to end, as a user runs it.</summary>
 public sealed class SimulateCommandTests
 {
-    private static (int Exit, string Out, string Err) Cli(params string[] args)
+    /// <summary>The command line, in this process, with its output captured.</summary>
+    internal static (int Exit, string Out, string Err) Cli(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -42,7 +43,7 @@ public sealed class SimulateCommandTests
     {
         using var dir = new TempFolder();
         var conf = dir.File("c.conf", "callbacks = [ { type = reduce-lr-on-plateau, factor = 1.5 } ]");
-        var metrics = dir.File("m.csv", "epoch,loss\n0,1\n");
+        var metrics = dir.File("m.csv", "epoch,loss,val_loss\n0,1,1\n");
 
         var (exit, output, error) = Cli("simulate", "--callbacks", conf, "--metrics", metrics);
         Assert.Equal(ExitCodes.BadInput, exit);

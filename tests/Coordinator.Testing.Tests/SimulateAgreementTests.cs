@@ -31,4 +31,20 @@ public sealed class SimulateAgreementTests
         Assert.NotNull(result.Stop); // the example stops early and restores: the comparison covers both
         Assert.NotNull(result.RestoredWeightsEpoch);
     }
+
+    [Fact]
+    public void A_callbacks_file_with_a_misspelled_top_level_key_is_refused_as_simulate_refuses_it()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"callback-typo-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(file, "callback = [ { type = early-stopping } ]");
+        try
+        {
+            var e = Assert.Throws<ConfigurationError>(() => Scenario.WithCallbacksFromFile(file));
+            Assert.Equal("callback", e.Field);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

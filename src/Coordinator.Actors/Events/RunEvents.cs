@@ -92,6 +92,10 @@ public static class RunEvents
     /// </summary>
     public sealed record EpochRestarted(int Epoch, int Workers, int Restart, int MaxRestarts) : IRunEvent;
 
+    /// <summary>A callback warned during the epoch (a monitored value that is not finite, a metric
+    /// missing from the logs): kept with the epoch so that what the console said is not lost.</summary>
+    public sealed record CallbackWarned(int Epoch, string Source, string Message) : IRunEvent;
+
     /// <summary>A file the run wrote: where, its SHA-256 and size.</summary>
     public sealed record StoredFile(string Path, string Sha256, long Bytes);
 }

@@ -67,4 +67,5 @@ namespace Coordinator.Actors.Serialization;
 [JsonSerializable(typeof(WorkerJoined))]
 [JsonSerializable(typeof(WorkerLost))]
 [JsonSerializable(typeof(EpochRestarted))]
+[JsonSerializable(typeof(CallbackWarned))]
 internal sealed partial class CoordinatorJsonContext : JsonSerializerContext;

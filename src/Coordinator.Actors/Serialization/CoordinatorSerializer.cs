@@ -80,6 +80,7 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(WorkerJoined), "worker-joined.v1", Json.WorkerJoined),
         (typeof(WorkerLost), "worker-lost.v1", Json.WorkerLost),
         (typeof(EpochRestarted), "epoch-restarted.v1", Json.EpochRestarted),
+        (typeof(CallbackWarned), "callback-warned.v1", Json.CallbackWarned),
     ];
 
     private static readonly Dictionary<Type, (string Manifest, JsonTypeInfo Info)> ByType =

@@ -109,6 +109,7 @@ public sealed record RunState : Protocol.ICoordinatorMessage
             Stop = Stop is { } s && s.Epoch > r.ToEpoch ? null : Stop,
             BestWeights = BestWeights is { } b && b.Epoch > r.ToEpoch ? null : BestWeights,
         },
+        CallbackWarned => this, // said on the console and kept in the journal; nothing to fold
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a run event"),
     };
 }

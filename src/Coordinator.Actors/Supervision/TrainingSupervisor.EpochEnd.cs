@@ -31,6 +31,8 @@ public sealed partial class TrainingSupervisor
             new EpochCompleted(epoch, ended.LearningRate, logs, seconds,
                 reports.Max(r => r.Steps), reports.Max(r => r.BytesSent), CallbackJsonContext.Serialize(_engine.SaveState())),
         };
+        foreach (var w in _epochDecisions.OfType<CallbackWarning>())
+            events.Add(new CallbackWarned(epoch, w.Source, w.Message));
         foreach (var c in _epochDecisions.OfType<Callbacks.LearningRateChanged>())
             events.Add(new Events.RunEvents.LearningRateChanged(c.Epoch, c.From, c.To,
                 c.Reason == LearningRateChangeReason.Plateau ? "plateau" : "schedule", c.Source));

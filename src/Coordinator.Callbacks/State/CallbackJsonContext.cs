@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace Coordinator.Callbacks.State;
 
-/// <summary>Source-generated JSON for callback state (infinities and NaN allowed: Keras's
-/// initial <c>best</c> is ±inf).</summary>
+/// <summary>Source-generated JSON for callback state (infinities and NaN allowed: a best value
+/// can be NaN, and states written before Keras 3.16's rule start from ±inf).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,

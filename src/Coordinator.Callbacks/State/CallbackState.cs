@@ -11,15 +11,18 @@ namespace Coordinator.Callbacks.State;
 [JsonDerivedType(typeof(CsvLoggerState), "csv-logger")]
 public abstract record CallbackState;
 
+// Best: null is Keras's None (no value seen yet). States written before Keras 3.16's rule hold
+// +/-Infinity there instead; they are restored as that number, so a resumed old run goes on
+// comparing with the +/-inf start it began with and decides as the version that wrote it would.
 public sealed record EarlyStoppingState(
-    int Wait, int StoppedEpoch, double Best, int BestEpoch, bool HasBestWeights) : CallbackState;
+    int Wait, int StoppedEpoch, double? Best, int BestEpoch, bool HasBestWeights) : CallbackState;
 
-public sealed record ReduceLrOnPlateauState(int Wait, int CooldownCounter, double Best) : CallbackState;
+public sealed record ReduceLrOnPlateauState(int Wait, int CooldownCounter, double? Best) : CallbackState;
 
 public sealed record KeptCheckpoint(string Path, double? Value, int Epoch);
 
 public sealed record ModelCheckpointState(
-    double Best, int CurrentEpoch, int BatchesSinceLastSave, int LastBatchSeen,
+    double? Best, int CurrentEpoch, int BatchesSinceLastSave, int LastBatchSeen,
     IReadOnlyList<KeptCheckpoint> Kept) : CallbackState;
 
 /// <summary>For callbacks that remember nothing (the scheduler, TerminateOnNaN).</summary>

@@ -9,7 +9,11 @@ public sealed record OptimizerSettings(
     double Beta1 = 0.9,
     double Beta2 = 0.999,
     double Epsilon = 1e-7,
-    double WeightDecay = 0);
+    double WeightDecay = 0)
+{
+    /// <summary>The rate when the configuration gives none: Keras's defaults (SGD 0.01, Adam 0.001).</summary>
+    public static double DefaultLearningRate(OptimizerKind kind) => kind == OptimizerKind.Adam ? 0.001 : 0.01;
+}
 
 public enum OptimizerKind
 {

@@ -122,6 +122,29 @@ public class KerasEarlyStoppingTests
         }
     }
 
+    // Keras: test_state_reset_across_fit_calls (3.15, keras-team/keras#20256) — after a run that left
+    // best 0.1, wait 3, stopped_epoch 5, best_epoch 5 and best weights, on_train_begin clears them:
+    // best is None, wait 0, stopped_epoch 0, best_epoch 0, no best weights.
+    [Fact]
+    public void test_state_reset_across_fit_calls()
+    {
+        var engine = Runner.Engine(0.01, new EarlyStoppingSettings { Monitor = "loss", Patience = 3, RestoreBestWeights = true });
+        var stopper = (EarlyStopping)engine.Callbacks[0];
+        engine.TrainBegin();
+        double[] losses = [0.3, 0.2, 0.15, 0.1, 0.2, 0.2, 0.2];
+        for (var epoch = 0; epoch < losses.Length && !engine.StopTraining; epoch++)
+        {
+            engine.BeginEpoch(epoch);
+            engine.EndEpoch(Logs(("loss", losses[epoch])));
+        }
+        Assert.Equal(((double?)0.1, 3, 6, 3, true), (stopper.Best, stopper.Wait, stopper.StoppedEpoch, stopper.BestEpoch, stopper.HasBestWeights));
+
+        engine.TrainBegin();
+
+        Assert.Null(stopper.Best);
+        Assert.Equal((0, 0, 0, false), (stopper.Wait, stopper.StoppedEpoch, stopper.BestEpoch, stopper.HasBestWeights));
+    }
+
     // Keras: test_early_stopping_with_baseline — baseline 0.6, patience 3, monitor mse: the fit runs
     // at least `patience` epochs. Here mse never beats the baseline: it improves for three epochs
     // (wait is not reset because the baseline is not beaten) and then stops.

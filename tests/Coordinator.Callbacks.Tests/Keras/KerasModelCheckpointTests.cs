@@ -41,10 +41,20 @@ public class KerasModelCheckpointTests
     }
 
     // Keras: test_model_checkpoint_options, case 5 — "metric not available": ModelCheckpoint(filepath,
-    // monitor="unknown", save_best_only=True) with mode auto; the file is not written. Here auto mode
-    // with a metric of unknown direction is refused when the engine is built.
+    // monitor="unknown", save_best_only=True, mode="min") warns (UserWarning) and the file exists.
     [Fact]
     public void test_model_checkpoint_options_case5_metric_not_available()
+    {
+        const string filepath = Dir + "checkpoint.keras";
+        var run = Runner.Run(new ModelCheckpointSettings(filepath) { Monitor = "unknown", SaveBestOnly = true, Mode = MonitorMode.Min }, Fit(1));
+        Assert.Equal([filepath], Saved(run));
+        Assert.Equal([new CallbackWarning("model-checkpoint", "Can save best model only with unknown available.")], run.All<CallbackWarning>());
+    }
+
+    // Keras: same case with mode auto (not in Keras's test): Keras raises at the first epoch end
+    // because it cannot tell the direction of "unknown"; here the engine refuses it when built.
+    [Fact]
+    public void test_model_checkpoint_options_case5_auto_mode_unknown_direction()
     {
         var e = Assert.Throws<CallbackConfigurationException>(() =>
             Runner.Engine(0.01, new ModelCheckpointSettings(Dir + "checkpoint.keras") { Monitor = "unknown", SaveBestOnly = true }));
@@ -110,22 +120,24 @@ public class KerasModelCheckpointTests
                 Assert.Contains(Dir + template.Replace("{epoch:02d}", $"{epoch:00}").Replace("{batch:02d}", $"{batch:00}"), saved);
     }
 
-    // Keras: test_model_checkpoint_options, cases 11-14 — save_best_only with initial_value_threshold:
-    // (max, val_acc, -0.01) saves; (auto, val_loss, None) saves; (min, val_loss, 0) and (auto, val_loss,
-    // 0) do not save (no loss is below 0).
+    // Keras: test_model_checkpoint_options, cases 11-15 — save_best_only with initial_value_threshold
+    // (the starting best; None by default, which any first value improves on): (max, val_acc, -0.01)
+    // saves; (auto, val_loss, None) saves; (min, val_loss, 0) and (auto, val_loss, 0) do not save (no
+    // loss is below 0); (auto, val_auc, 1) does not save (no AUC is above 1).
     [Theory]
     [InlineData(MonitorMode.Max, "val_acc", -0.01, true)]
     [InlineData(MonitorMode.Auto, "val_loss", null, true)]
     [InlineData(MonitorMode.Min, "val_loss", 0.0, false)]
     [InlineData(MonitorMode.Auto, "val_loss", 0.0, false)]
-    public void test_model_checkpoint_options_cases_11_to_14_initial_value_threshold(
+    [InlineData(MonitorMode.Auto, "val_auc", 1.0, false)]
+    public void test_model_checkpoint_options_cases_11_to_15_initial_value_threshold(
         MonitorMode mode, string monitor, double? threshold, bool saved)
     {
         const string filepath = Dir + "checkpoint.keras";
         var run = Runner.Run(new ModelCheckpointSettings(filepath)
         {
             Monitor = monitor, Mode = mode, SaveBestOnly = true, InitialValueThreshold = threshold,
-        }, [Epoch(("loss", 1.1), ("acc", 0.0), ("val_loss", 1.2), ("val_acc", 0.0))]);
+        }, [Epoch(("loss", 1.1), ("acc", 0.0), ("val_loss", 1.2), ("val_acc", 0.0), ("val_auc", 0.6))]);
         Assert.Equal(saved, Saved(run).Contains(filepath));
     }
 

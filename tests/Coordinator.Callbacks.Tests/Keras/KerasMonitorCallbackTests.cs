@@ -32,8 +32,8 @@ public class KerasMonitorCallbackTests
     }
 
     // Keras: test_monitor_op_logic — the same table reaches each monitoring callback: the first value
-    // is the best (+/-inf start), so ModelCheckpoint(save_best_only) saves epoch 0 and then only
-    // a value better in the resolved direction.
+    // is the best (best starts as None), so ModelCheckpoint(save_best_only) saves epoch 0 and then
+    // only a value better in the resolved direction.
     [Theory]
     [MemberData(nameof(Cases))]
     public void test_monitor_op_logic_in_model_checkpoint(MonitorMode mode, string monitor, Direction expected)
@@ -62,14 +62,32 @@ public class KerasMonitorCallbackTests
 
     // Keras: test_min_delta — MonitorCallback(mode="max", min_delta=0.5):
     // _is_improvement(0.75, 0) is True, (0.5, None) is True, (0.5, 0) is False, (0.2, 0.5) is False.
-    // Keras's None reference is our starting best, -inf in max mode.
+    // Keras's None reference is null.
     [Fact]
     public void test_min_delta()
     {
         var cmp = new MonitorComparison(MetricDirections.Resolve("monitor", "val_loss", MonitorMode.Max), 0.5);
         Assert.True(cmp.IsImprovement(0.75, 0));
-        Assert.True(cmp.IsImprovement(0.5, cmp.Worst));
+        Assert.True(cmp.IsImprovement(0.5, null));
         Assert.False(cmp.IsImprovement(0.5, 0));
         Assert.False(cmp.IsImprovement(0.2, 0.5));
+    }
+
+    // Keras: test_min_delta's None case, taken further (MonitorCallback._is_improvement returns True
+    // for a None reference before comparing anything): NaN and both infinities improve on None, and
+    // then every comparison with a NaN reference is false.
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void test_min_delta_none_reference_takes_any_value(double value)
+    {
+        foreach (var direction in new[] { Direction.Minimize, Direction.Maximize })
+        {
+            var cmp = new MonitorComparison(direction, 0.5);
+            Assert.True(cmp.IsImprovement(value, null));
+            Assert.False(cmp.IsImprovement(0.0, double.NaN));
+            Assert.False(cmp.IsImprovement(double.NaN, 0.0));
+        }
     }
 }

@@ -91,23 +91,41 @@ public class EarlyStoppingRuleTests
     }
 
     [Fact]
-    public void Patience_does_not_stop_at_epoch_zero()
+    public void A_first_NaN_counts_as_an_improvement_and_patience_zero_stops_at_the_next_epoch()
     {
-        // patience 0 and a first value that is no improvement (NaN never is): Keras requires epoch > 0.
-        var (waits, ends, _, _) = Step(new EarlyStoppingSettings { Monitor = "loss", Patience = 0 }, double.NaN, double.NaN);
-        Assert.Equal([1, 2], waits);
-        Assert.False(ends[0].StopTraining);
-        Assert.True(ends[1].StopTraining);
+        // Keras 3.16: best starts as None, so the first value is an improvement whatever it is
+        // (wait back to 0); the second NaN is not (comparisons with NaN are false) and stops.
+        var (waits, ends, es, _) = Step(new EarlyStoppingSettings { Monitor = "loss", Patience = 0 }, double.NaN, double.NaN);
+        Assert.Equal([0, 1], waits);
+        Assert.Equal([false, true], ends.Select(e => e.StopTraining));
+        Assert.Equal(1, es.StoppedEpoch);
     }
 
     [Fact]
-    public void Nan_is_never_an_improvement_and_the_start_is_plus_infinity()
+    public void Best_starts_as_none_and_a_first_nan_becomes_a_best_nothing_improves_on()
     {
-        var (_, _, es, _) = Step(new EarlyStoppingSettings { Monitor = "loss", Patience = 10 }, double.NaN, double.NaN);
-        Assert.Equal(double.PositiveInfinity, es.Best);
-        Assert.Null(es.BestValue);
-        var (_, _, max, _) = Step(new EarlyStoppingSettings { Monitor = "accuracy", Patience = 10 }, double.NaN);
-        Assert.Equal(double.NegativeInfinity, max.Best);
+        var engine = Runner.Engine(0.01, new EarlyStoppingSettings { Monitor = "loss", Patience = 10 });
+        engine.TrainBegin();
+        Assert.Null(((EarlyStopping)engine.Callbacks[0]).Best);
+
+        var (waits, _, es, _) = Step(new EarlyStoppingSettings { Monitor = "loss", Patience = 10 }, double.NaN, 1.0, 0.5, double.NegativeInfinity);
+        Assert.Equal([0, 1, 2, 3], waits);
+        Assert.True(double.IsNaN(es.Best!.Value));
+        Assert.Equal(0, es.BestEpoch);
+        var (maxWaits, _, max, _) = Step(new EarlyStoppingSettings { Monitor = "accuracy", Patience = 10 }, double.NaN, 0.9);
+        Assert.Equal([0, 1], maxWaits);
+        Assert.True(double.IsNaN(max.Best!.Value));
+    }
+
+    [Theory]
+    [InlineData("loss", double.PositiveInfinity, 5.0)] // the worst end of the scale: a later finite value improves on it
+    [InlineData("accuracy", double.NegativeInfinity, 0.1)]
+    public void A_first_infinite_value_is_the_best_until_a_finite_one_improves_on_it(string monitor, double first, double next)
+    {
+        var (waits, _, es, _) = Step(new EarlyStoppingSettings { Monitor = monitor, Patience = 10 }, first, next);
+        Assert.Equal([0, 0], waits);
+        Assert.Equal(next, es.Best);
+        Assert.Equal(1, es.BestEpoch);
     }
 
     [Theory]
@@ -117,7 +135,7 @@ public class EarlyStoppingRuleTests
     {
         var (waits, _, es, _) = Step(new EarlyStoppingSettings { Monitor = "loss", Patience = 10, MinDelta = minDelta }, 1.0, 0.95, 0.85, 0.8);
         Assert.Equal([0, 1, 0, 1], waits);
-        Assert.Equal(0.85, es.BestValue);
+        Assert.Equal(0.85, es.Best);
         Assert.Equal(2, es.BestEpoch);
     }
 
@@ -149,12 +167,14 @@ public class EarlyStoppingRuleTests
     }
 
     [Fact]
-    public void When_no_value_ever_improves_the_first_monitored_epoch_is_restored()
+    public void When_the_first_monitored_value_is_nan_it_stays_the_best_and_its_epoch_is_restored()
     {
+        // Keras 3.16: epoch 1 (the first monitored) is the best, even NaN; nothing improves on it.
         var run = Runner.Run(new EarlyStoppingSettings { Monitor = "loss", Patience = 3, RestoreBestWeights = true, StartFromEpoch = 1 },
             Of("loss", 0.1, double.NaN, double.NaN, double.NaN, double.NaN));
-        Assert.Equal(3, run.StoppedAfterEpoch); // wait 1, 2, 3 at epochs 1, 2, 3
+        Assert.Equal(4, run.StoppedAfterEpoch); // wait 0 at epoch 1, then 1, 2, 3 at epochs 2, 3, 4
         Assert.Equal(1, run.TrainEnded!.RestoredWeightsEpoch);
+        Assert.Equal("loss did not improve for 3 epochs (best nan at epoch 2)", run.Engine.StopReason!.Message);
     }
 
     [Fact]
@@ -163,7 +183,7 @@ public class EarlyStoppingRuleTests
         var (waits, ends, es, _) = Step(new EarlyStoppingSettings { Monitor = "loss", Patience = 1, StartFromEpoch = 3 },
             0.1, 0.2, 0.3, 0.5, 0.6);
         Assert.Equal([0, 0, 0, 0, 1], waits);
-        Assert.Equal(0.5, es.BestValue);
+        Assert.Equal(0.5, es.Best);
         Assert.Equal(3, es.BestEpoch);
         Assert.Equal(4, es.StoppedEpoch);
         Assert.All(ends.Take(4), e => Assert.Empty(e.Decisions));
@@ -182,7 +202,7 @@ public class EarlyStoppingRuleTests
             "Early stopping conditioned on metric `val_loss` which is not available. Available metrics are: loss,accuracy")], end.Decisions);
         Assert.False(end.StopTraining);
         Assert.Equal(0, es.Wait);
-        Assert.Equal(1.0, es.BestValue);
+        Assert.Equal(1.0, es.Best);
     }
 
     [Fact]

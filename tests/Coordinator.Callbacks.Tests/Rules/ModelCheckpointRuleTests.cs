@@ -132,10 +132,28 @@ public class ModelCheckpointRuleTests
     }
 
     [Fact]
-    public void Nan_is_never_the_best()
+    public void A_first_nan_is_saved_as_the_best_and_nothing_improves_on_it()
     {
+        // Keras 3.16: best starts as None (no initial-value-threshold), so the first value is saved
+        // whatever it is; every comparison with a NaN best is false.
         var run = Runner.Run(new ModelCheckpointSettings("m-{epoch}") { SaveBestOnly = true }, Of("val_loss", double.NaN, 2, double.NaN, 1));
-        Assert.Equal(["m-2", "m-4"], Paths(run));
+        Assert.Equal(["m-1"], Paths(run));
+        Assert.True(double.IsNaN(((ModelCheckpoint)run.Engine.Callbacks[0]).Best!.Value));
+    }
+
+    [Fact]
+    public void A_later_nan_is_never_an_improvement()
+    {
+        var run = Runner.Run(new ModelCheckpointSettings("m-{epoch}") { SaveBestOnly = true }, Of("val_loss", 2, double.NaN, 1));
+        Assert.Equal(["m-1", "m-3"], Paths(run));
+    }
+
+    [Fact]
+    public void Initial_value_threshold_is_the_starting_best_so_a_first_nan_is_not_saved()
+    {
+        var run = Runner.Run(new ModelCheckpointSettings("m-{epoch}") { SaveBestOnly = true, InitialValueThreshold = 3 },
+            Of("val_loss", double.NaN, 4, 2));
+        Assert.Equal(["m-3"], Paths(run));
     }
 
     [Fact]

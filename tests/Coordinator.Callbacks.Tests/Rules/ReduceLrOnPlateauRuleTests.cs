@@ -10,7 +10,7 @@ public class ReduceLrOnPlateauRuleTests
 
     private static double F32(double x) => (float)x;
 
-    private sealed record Step(int Wait, int Cooldown, double Best, double Lr, EpochEnded End);
+    private sealed record Step(int Wait, int Cooldown, double? Best, double Lr, EpochEnded End);
 
     private static List<Step> Steps(ReduceLrOnPlateauSettings settings, double initialLr, params double[] values)
     {

@@ -43,6 +43,20 @@ public class StateRoundTripTests
     }
 
     [Fact]
+    public void A_first_nan_taken_as_the_best_survives_every_resume()
+    {
+        var run = AssertResumesIdentically(
+            [new EarlyStoppingSettings { Monitor = "val_loss", Patience = 2, RestoreBestWeights = true },
+             new ReduceLrOnPlateauSettings { Patience = 1 },
+             new ModelCheckpointSettings("m-{epoch}") { SaveBestOnly = true }],
+            Of("val_loss", double.NaN, 1.0, 0.5, 0.25));
+        Assert.Equal(2, run.StoppedAfterEpoch); // nothing improves on epoch 0's NaN
+        Assert.Equal(0, run.TrainEnded!.RestoredWeightsEpoch);
+        Assert.Equal(["m-1"], run.All<CheckpointRequested>().Select(c => c.Path));
+        Assert.Equal([1, 2], run.All<LearningRateChanged>().Select(c => c.Epoch));
+    }
+
+    [Fact]
     public void Early_stopping_that_never_stops_still_restores_after_a_resume()
     {
         var run = AssertResumesIdentically(
