@@ -25,15 +25,21 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
     public static PreparedRun Prepare(TrainOptions options)
     {
         var path = options.ConfigPath ?? throw new ConfigurationError("--config", "(missing)", "give a run configuration, or --resume RUN_DIR");
-        var config = RunConfigReader.ReadFile(path);
+        var config = SetOverrides.Apply(RunConfigReader.ReadFile(path), path, options.Sets ?? []);
         var settings = config.Settings with { Training = WithFlags(config, path, options) };
         var training = settings.Training;
 
         var data = TabularCsvLoader.Load(settings.Data.Path, settings.Data.Format);
+        if (data.Count < 2)
+            throw new DataError(settings.Data.Path, $"has {data.Count} data row; a run needs at least 2 (one to train on, one to validate)");
         var split = DataSplitter.Split(data, settings.Data.ValidationSplit, training.Seed);
+        var rows = $"{data.Count} rows, {split.Validation.Count} of them for validation with data.validation-split = {settings.Data.ValidationSplit.ToString(CultureInfo.InvariantCulture)}";
+        if (split.Train.Count == 0)
+            throw new ConfigurationError("data.validation-split", settings.Data.ValidationSplit.ToString(CultureInfo.InvariantCulture),
+                $"leaves no training samples ({rows}); give a smaller fraction or more data");
         if (training.Workers > split.Train.Count)
-            throw new ConfigurationError("training.workers", training.Workers.ToString(),
-                $"must not exceed the {split.Train.Count} training samples (each worker needs a shard)");
+            throw new ConfigurationError("training.workers", training.Workers.ToString(CultureInfo.InvariantCulture),
+                $"must not exceed the {split.Train.Count} training samples ({rows}): each worker needs a shard");
         RunPreflight.Check(config.Callbacks, settings.Optimizer.LearningRate, training.Workers);
         return new PreparedRun(config, settings, split);
     }
@@ -59,15 +65,21 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         PreparedRun prepared;
         if (options.Resume is { } resume)
         {
-            if (options.ConfigPath is not null || options.Workers is not null || options.Epochs is not null || options.Seed is not null || options.RunDir is not null)
+            if (options.ConfigPath is not null || options.Workers is not null || options.Epochs is not null || options.Seed is not null || options.RunDir is not null
+                || options.Sets is { Count: > 0 })
                 throw new ConfigurationError("--resume", resume,
                     "takes no other options: a run continues with the settings it started with (saved in its run.conf)");
+            if (string.IsNullOrWhiteSpace(resume)) throw new ConfigurationError("--resume", "\"\"", "must name a run folder");
             (runId, folder) = RunFolder.OpenForResume(resume);
             prepared = Prepare(new TrainOptions(Path.Combine(folder, RunFolder.ConfigCopy)));
+            AkkaSettingsCheck.Check(prepared.Config.AkkaOverrides);
         }
         else
         {
+            if (options.RunDir is { } dir && string.IsNullOrWhiteSpace(dir))
+                throw new ConfigurationError("--run-dir", "\"\"", "must name a folder (leave --run-dir out for runs/<run-id>/)");
             prepared = Prepare(options);
+            AkkaSettingsCheck.Check(prepared.Config.AkkaOverrides);
             (runId, folder) = RunFolder.Create(options.RunDir);
             File.WriteAllText(Path.Combine(folder, RunFolder.ConfigCopy), RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings));
         }
