@@ -27,6 +27,8 @@ public static class CommandLineErrors
     {
         switch (error.SymbolResult)
         {
+            case OptionResult { IdentifierToken: null } option:
+                return $"{verb} needs {option.Option.Name}: {option.Option.Description}";
             case OptionResult option:
                 return Value(option.Option.Name, option.Option.ValueType, option.Tokens);
             case ArgumentResult { Parent: OptionResult option } argument:

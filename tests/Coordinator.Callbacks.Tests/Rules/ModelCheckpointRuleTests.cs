@@ -66,6 +66,15 @@ public class ModelCheckpointRuleTests
     }
 
     [Fact]
+    public void A_metric_with_a_precision_and_no_type_formats_as_Python_formats_a_float()
+    {
+        // '{val_loss:.4}' is valid Python for a float ('g'-like, at least one decimal): 2.2712 -> 2.271, 2.27 -> 2.27.
+        var run = Runner.Run(new ModelCheckpointSettings("ckpt-{epoch:02d}-{val_loss:.4}.weights"),
+            [Epoch(("val_loss", 2.2712)), Epoch(("val_loss", 2.27))]);
+        Assert.Equal(["ckpt-01-2.271.weights", "ckpt-02-2.27.weights"], Paths(run));
+    }
+
+    [Fact]
     public void A_batch_placeholder_at_an_epoch_end_save_is_missing()
     {
         var engine = Runner.Engine(0.01, new ModelCheckpointSettings("ckpt-{batch}.keras"));
@@ -82,6 +91,8 @@ public class ModelCheckpointRuleTests
     [InlineData("ckpt-{epoch!x}.keras")]
     [InlineData("ckpt-{epoch:.}.keras")]
     [InlineData("")]
+    [InlineData("ckpt-{val_loss:d}.keras")] // a metric is a Python float: format(2.27, 'd') raises
+    [InlineData("ckpt-{epoch:.2}.keras")] // the epoch is a Python int: format(3, '.2') raises
     public void A_template_python_would_reject_is_a_configuration_error(string template)
     {
         var e = Assert.Throws<CallbackConfigurationException>(() => Runner.Engine(0.01, new ModelCheckpointSettings(template)));
