@@ -83,8 +83,11 @@ public sealed class Simulator(SimulationOptions options)
                 previous = r;
             }
         }
-        if (!(options.InitialLearningRate > 0) || !double.IsFinite(options.InitialLearningRate))
-            throw new ConfigurationError("--initial-lr", options.InitialLearningRate.ToString("R", CultureInfo.InvariantCulture), "must be a finite number above 0");
+        // The rate is held as a float32 (as Keras holds it): 1e300 is finite as a double only.
+        if (!(options.InitialLearningRate > 0) || !double.IsFinite(options.InitialLearningRate)
+            || !float.IsFinite((float)options.InitialLearningRate) || (float)options.InitialLearningRate <= 0)
+            throw new ConfigurationError("--initial-lr", options.InitialLearningRate.ToString("R", CultureInfo.InvariantCulture),
+                "must be a finite number above 0, as a float32 too (the rate's type: from 1E-45 to 3.4028235E+38)");
         if (options.BatchesPerEpoch < 1)
             throw new ConfigurationError("--batches-per-epoch", options.BatchesPerEpoch.ToString(CultureInfo.InvariantCulture), "must be a whole number, 1 or more");
         if (options.Workers < 1)

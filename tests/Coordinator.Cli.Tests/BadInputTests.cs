@@ -63,6 +63,8 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
         ["a one-row data file"] = new(Data("1,2,0\n"), [], ["d.csv", "1 data row"]),
         ["labels all one class"] = new(Data("1,2,3\n3,4,3\n5,6,3\n"), [], ["d.csv", "every label (column 3) is 3"]),
         ["a label far beyond the others"] = new(Data("1,2,0\n3,4,1\n5,6,5000\n7,8,1\n"), [], ["d.csv", "line 3", "'5000'", "no row"]),
+        ["a model too large for its parameter array"] = new(Conf(t => TestFiles.ReplaceOnce(t, "hidden = [128]", "hidden = [2000000000]")), [],
+            ["model.hidden = [2000000000]", "parameters"]),
         ["--epochs abc"] = new(Conf(), ["--epochs", "abc"], ["--epochs: 'abc' is not a whole number"]),
         ["--epochs beyond int"] = new(Conf(), ["--epochs", "99999999999"], ["--epochs: '99999999999'", "2147483647"]),
         ["an unknown flag"] = new(Conf(), ["--bogus"], ["'--bogus' is not an option of coordinator train", "--config"]),

@@ -45,6 +45,11 @@ public sealed class TabularCsvLoaderTests
     }
 
     [Fact]
+    public void A_single_row_is_refused_saying_a_run_needs_two() =>
+        Assert.Equal("t.csv: has 1 data row; a run needs at least 2 (one to train on, one to validate)",
+            Assert.Throws<DataError>(() => Parse("1,2,0\n")).Message);
+
+    [Fact]
     public void Labels_all_one_class_other_than_0_are_refused()
     {
         var e = Assert.Throws<DataError>(() => Parse("1,2,3\n3,4,3\n5,6,3\n"));
@@ -71,7 +76,8 @@ public sealed class TabularCsvLoaderTests
     public void Labels_that_are_every_class_0_to_K_minus_1_in_any_order_are_read()
     {
         var set = Parse("1,2\n2,0\n3,1\n4,2\n");
-        Assert.Equal((3, new[] { 2, 0, 1, 2 }), (set.ClassCount, set.Labels));
+        Assert.Equal(3, set.ClassCount);
+        Assert.Equal([2, 0, 1, 2], set.Labels);
     }
 
     [Theory]

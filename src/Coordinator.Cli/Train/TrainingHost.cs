@@ -30,8 +30,6 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         var training = settings.Training;
 
         var data = TabularCsvLoader.Load(settings.Data.Path, settings.Data.Format);
-        if (data.Count < 2)
-            throw new DataError(settings.Data.Path, $"has {data.Count} data row; a run needs at least 2 (one to train on, one to validate)");
         var split = DataSplitter.Split(data, settings.Data.ValidationSplit, training.Seed);
         var rows = $"{data.Count} rows, {split.Validation.Count} of them for validation with data.validation-split = {settings.Data.ValidationSplit.ToString(CultureInfo.InvariantCulture)}";
         if (split.Train.Count == 0)
@@ -40,8 +38,24 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         if (training.Workers > split.Train.Count)
             throw new ConfigurationError("training.workers", training.Workers.ToString(CultureInfo.InvariantCulture),
                 $"must not exceed the {split.Train.Count} training samples ({rows}): each worker needs a shard");
+        CheckModelSize(settings.Model, data);
         RunPreflight.Check(config.Callbacks, settings.Optimizer.LearningRate, training.Workers);
         return new PreparedRun(config, settings, split);
+    }
+
+    // The replicas' parameters travel as one flat float array: a .NET array's length bounds the model.
+    private static void CheckModelSize(Core.Model.ModelSettings model, Dataset data)
+    {
+        long total = 0, inputs = data.FeatureCount;
+        foreach (var width in model.Hidden.Append(data.ClassCount))
+        {
+            total += inputs * width + width; // each term below 2^63: every layer is at most int.MaxValue wide
+            inputs = width;
+            if (total > Array.MaxLength) break;
+        }
+        if (total > Array.MaxLength)
+            throw new ConfigurationError("model.hidden", $"[{string.Join(", ", model.Hidden)}]",
+                $"gives a model of at least {total} parameters ({data.FeatureCount} features, {data.ClassCount} classes); at most {Array.MaxLength}");
     }
 
     // The flags are read as HOCON lines after the file's own (as run.conf records them), so what follows

@@ -59,6 +59,7 @@ public static class TabularCsvLoader
             firstLine.TryAdd((int)label, lineNo);
         }
         if (labels.Count == 0) throw new DataError(name, "has no data rows");
+        if (labels.Count == 1) throw new DataError(name, "has 1 data row; a run needs at least 2 (one to train on, one to validate)");
         var classes = labels.Max() + 1;
         CheckClasses(name, firstLine, classes, width);
         return new Dataset(Path.GetFileName(name), features.ToArray(), labels.ToArray(), width - 1, classes);

@@ -101,14 +101,11 @@ public class ModelCheckpointRuleTests
     }
 
     [Fact]
-    public void A_float_metric_with_an_integer_format_fails_at_the_first_save_as_in_python()
+    public void A_float_metric_with_an_integer_format_is_refused_at_start_with_Pythons_message()
     {
-        // The constructor can only check the template's shape (it probes with integers): "{val_loss:d}"
-        // passes, and fails when a float is formatted, as Python's ValueError does in Keras. Note that
-        // this surfaces as a PythonFormatException, not a CallbackException (see the report).
-        var engine = Runner.Engine(0.01, new ModelCheckpointSettings("m-{val_loss:d}"));
-        engine.BeginEpoch(0);
-        var e = Assert.ThrowsAny<Exception>(() => engine.EndEpoch(Logs(("val_loss", 0.5))));
+        // The constructor probes the template with the types Keras passes (epoch and batch ints, metrics
+        // floats), so "{val_loss:d}" is refused before training, with the ValueError Python would raise.
+        var e = Assert.Throws<CallbackConfigurationException>(() => Runner.Engine(0.01, new ModelCheckpointSettings("m-{val_loss:d}")));
         Assert.Contains("Unknown format code 'd' for object of type 'float'", e.Message);
         // An int (the epoch) does take 'f', as in Python.
         Assert.Equal(["m-1.00", "m-2.00"], Paths(Runner.Run(new ModelCheckpointSettings("m-{epoch:.2f}"), Of("val_loss", 1, 1))));
