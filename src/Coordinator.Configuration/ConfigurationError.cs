@@ -18,13 +18,16 @@ public sealed class ConfigurationError : Exception
     private ConfigurationError(string field, string value, string allowed, string? source, string message)
         : base((source is null ? "" : source + ": ") + message)
     {
-        (Field, Value, Allowed, Origin) = (field, value, allowed, source);
+        (Field, Value, Allowed, Origin, Detail) = (field, value, allowed, source, message);
     }
 
     public string Field { get; }
     public string Value { get; }
     public string Allowed { get; }
     public string? Origin { get; }
+
+    /// <summary>The message without its origin, for a caller that names the file itself.</summary>
+    public string Detail { get; }
 
     public static ConfigurationError Missing(string field, string allowed) => new(field, "(missing)", allowed);
 
@@ -33,5 +36,5 @@ public sealed class ConfigurationError : Exception
         new(line is null ? "(file)" : $"line {line}", "", problem, source, (line is null ? "" : $"line {line}: ") + $"{problem} (not valid HOCON)");
 
     /// <summary>The same error, saying where it came from (kept if it already says).</summary>
-    public ConfigurationError From(string source) => Origin is null ? new ConfigurationError(Field, Value, Allowed, source, Message) : this;
+    public ConfigurationError From(string source) => Origin is null ? new ConfigurationError(Field, Value, Allowed, source, Detail) : this;
 }

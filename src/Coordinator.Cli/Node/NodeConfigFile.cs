@@ -37,7 +37,7 @@ public static class NodeConfigFile
         }
         catch (ConfigurationError e)
         {
-            throw new NodeOptionError(NodeFields.Config, $"\"{path}\"", "", $"is not valid HOCON: {e.Message[(path.Length + 2)..]}");
+            throw new NodeOptionError(NodeFields.Config, $"\"{path}\"", "", e.Detail);
         }
         // A node's file holds Akka settings only: anything else at the top is not what the node reads.
         foreach (var key in config.Root.GetObject().Items.Keys)
