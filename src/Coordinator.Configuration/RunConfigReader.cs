@@ -163,15 +163,18 @@ public static class RunConfigReader
         var (number, unit) = (new string(t.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').ToArray()), t.SkipWhile(c => char.IsAsciiDigit(c) || c == '.').Aggregate("", (a, c) => a + c).Trim());
         if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0)
         {
-            var span = unit switch
+            double? ms = unit switch
             {
-                "ms" => TimeSpan.FromMilliseconds(v),
-                "" or "s" => TimeSpan.FromSeconds(v),
-                "m" or "min" => TimeSpan.FromMinutes(v),
-                "h" => TimeSpan.FromHours(v),
-                _ => (TimeSpan?)null,
+                "ms" => v,
+                "" or "s" => v * 1000,
+                "m" or "min" => v * 60_000,
+                "h" => v * 3_600_000,
+                _ => null,
             };
-            if (span is { } s) return s;
+            // Akka's timers take at most int.MaxValue milliseconds (about 24.8 days).
+            if (ms > int.MaxValue)
+                throw new ConfigurationError(f.FieldPath(key), text, $"is too long: at most {int.MaxValue}ms (about 24 days)");
+            if (ms is { } m) return TimeSpan.FromMilliseconds(m);
         }
         throw new ConfigurationError(f.FieldPath(key), text, "must be a duration such as 90s, 5m or 500ms");
     }

@@ -25,6 +25,20 @@ public sealed class RunConfigReaderTests : IDisposable
         Assert.Contains(allowed, e.Message);
     }
 
+    [Theory]
+    [InlineData("1e300h")]
+    [InlineData("30d")]
+    [InlineData("600h")]
+    public void An_epoch_timeout_beyond_the_timers_range_or_in_an_unknown_unit_is_refused(string timeout)
+    {
+        var e = Refused($"training {{ epoch-timeout = {timeout} }}");
+        Assert.Equal(("training.epoch-timeout", timeout), (e.Field, e.Value));
+    }
+
+    [Fact]
+    public void An_epoch_timeout_of_a_day_is_read() =>
+        Assert.Equal(TimeSpan.FromHours(24), RunConfigReader.Parse(Base + "training { epoch-timeout = 24h }", "/tmp").Settings.Training.EpochTimeout);
+
     [Fact]
     public void A_global_batch_that_overflows_is_refused_naming_batch_size()
     {
