@@ -37,7 +37,9 @@ public sealed class ModelCheckpoint : TrainingCallback
             throw new CallbackConfigurationException(name, "save-top-k", settings.SaveTopK.ToString(inv), "must be -1 (keep all), 0 (save none) or a positive number of files");
         try
         {
-            var probe = PythonFormat.FieldNames(settings.Filepath).Distinct().ToDictionary(n => n, object (_) => 1L);
+            // epoch and batch are Python ints, the logs floats: {val_loss:.4} is valid, {val_loss:d} is not (as in Keras).
+            var probe = PythonFormat.FieldNames(settings.Filepath).Distinct()
+                .ToDictionary(n => n, object (n) => n is "epoch" or "batch" ? (object)1L : 1.0);
             PythonFormat.Format(settings.Filepath, probe);
         }
         catch (PythonFormatException e) when (e is not PythonFormatKeyException)

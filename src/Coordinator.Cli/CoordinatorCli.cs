@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace Coordinator.Cli;
 
@@ -17,6 +18,12 @@ public static class CoordinatorCli
             Node.NodeCommand.Create(stdout, stderr),
         };
         var parse = root.Parse(args);
+        // Bad input, exit 2, in words (System.CommandLine's own messages name .NET types and exit 1).
+        if (parse.Action is not HelpAction && CommandLineErrors.Describe(parse) is { } error)
+        {
+            stderr.WriteLine($"error: {error}");
+            return ExitCodes.BadInput;
+        }
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }

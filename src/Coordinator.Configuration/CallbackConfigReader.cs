@@ -17,16 +17,7 @@ public static class CallbackConfigReader
     public static IReadOnlyList<CallbackSettings> ReadFile(string path)
     {
         if (!File.Exists(path)) throw new ConfigurationError("--callbacks", path, "file not found");
-        Config config;
-        try
-        {
-            config = ConfigurationFactory.ParseString(File.ReadAllText(path));
-        }
-        catch (Exception e) when (e is not ConfigurationError)
-        {
-            throw new ConfigurationError(path, "(file)", $"is not valid HOCON: {e.Message}");
-        }
-        return Read(config);
+        return Read(HoconText.ReadFile(path, "--callbacks").Config);
     }
 
     public static IReadOnlyList<CallbackSettings> Read(Config config, string path = "callbacks")
@@ -60,7 +51,7 @@ public static class CallbackConfigReader
             "terminate-on-nan" => new TerminateOnNaNSettings { RaiseError = f.Bool("raise-error", false) },
             "csv-logger" => new CsvLoggerSettings(f.RequireString("filename", "a file name, e.g. \"history.csv\""))
             {
-                Separator = f.String("separator") ?? ",",
+                Separator = f.StringOrEmpty("separator") ?? ",", // "" is refused by the settings, as Python's csv refuses it
                 Append = f.Bool("append", false),
             },
             _ => throw new ConfigurationError(f.FieldPath("type"), type, $"unknown callback type; allowed: {string.Join(", ", Types)}"),

@@ -48,6 +48,10 @@ public sealed class HoconFields
         return item.Value.GetString();
     }
 
+    /// <summary>Like <see cref="String(string)"/>, but a key given as "" (or null) reads as "", not as left out.</summary>
+    public string? StringOrEmpty(string key) =>
+        String(key) ?? (_items.TryGetValue(key, out var item) && item.Value.IsString() ? "" : null);
+
     public string RequireString(string key, string allowed) =>
         String(key) ?? throw ConfigurationError.Missing(FieldPath(key), allowed);
 
@@ -73,8 +77,11 @@ public sealed class HoconFields
         var text = String(key);
         if (text is null) return null;
         if (int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)) return v;
-        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < int.MaxValue)
-            return (int)d;
+        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d))
+        {
+            if (d >= int.MinValue && d <= int.MaxValue) return (int)d;
+            throw new ConfigurationError(FieldPath(key), text, $"is too large: must be a whole number from {int.MinValue} to {int.MaxValue}");
+        }
         throw new ConfigurationError(FieldPath(key), text, "must be a whole number");
     }
 
@@ -85,6 +92,8 @@ public sealed class HoconFields
         var text = String(key);
         if (text is null) return null;
         if (long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)) return v;
+        if (BigIntegerText(text.Trim()))
+            throw new ConfigurationError(FieldPath(key), text, $"is too large: must be a whole number from {long.MinValue} to {long.MaxValue}");
         throw new ConfigurationError(FieldPath(key), text, "must be a whole number");
     }
 
@@ -129,7 +138,12 @@ public sealed class HoconFields
     public IReadOnlyList<int>? IntList(string key) =>
         List(key)?.Select(t => int.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
             ? v
-            : throw new ConfigurationError(FieldPath(key), t, "must be a list of whole numbers")).ToList();
+            : throw new ConfigurationError(FieldPath(key), t, BigIntegerText(t.Trim())
+                ? $"is too large: must be a list of whole numbers from {int.MinValue} to {int.MaxValue}"
+                : "must be a list of whole numbers")).ToList();
+
+    private static bool BigIntegerText(string t) =>
+        System.Numerics.BigInteger.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
 
     /// <summary>Fails on the first key that no read asked for, listing the keys allowed.</summary>
     public void RejectUnknown(string what)

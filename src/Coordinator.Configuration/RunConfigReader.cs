@@ -22,21 +22,21 @@ public static class RunConfigReader
     public static RunConfig ReadFile(string path)
     {
         if (!File.Exists(path)) throw new ConfigurationError("--config", path, "file not found");
-        var text = File.ReadAllText(path);
-        return Parse(text, Path.GetDirectoryName(Path.GetFullPath(path))!);
-    }
-
-    public static RunConfig Parse(string text, string baseFolder)
-    {
-        Config config;
+        var text = HoconText.ReadFile(path, "--config").Text;
         try
         {
-            config = ConfigurationFactory.ParseString(text);
+            return Parse(text, Path.GetDirectoryName(Path.GetFullPath(path))!, path);
         }
-        catch (Exception e)
+        catch (ConfigurationError e)
         {
-            throw new ConfigurationError("configuration", "(file)", $"is not valid HOCON: {e.Message}");
+            throw e.From(path);
         }
+    }
+
+    /// <summary>A configuration's text; <paramref name="source"/> names it in syntax errors.</summary>
+    public static RunConfig Parse(string text, string baseFolder, string source = "configuration")
+    {
+        var config = HoconText.Parse(text, source);
         var root = config.Root.GetObject();
         foreach (var key in root.Items.Keys)
             if (!Sections.Contains(key))
@@ -104,7 +104,7 @@ public static class RunConfigReader
         var defaults = new OptimizerSettings(kind, OptimizerSettings.DefaultLearningRate(kind));
         var settings = new OptimizerSettings(
             kind,
-            Positive(f, "learning-rate", defaults.LearningRate),
+            LearningRate(f, defaults.LearningRate),
             NonNegative(f, "momentum", defaults.Momentum),
             f.Bool("nesterov", false),
             NonNegative(f, "beta-1", defaults.Beta1),
@@ -147,6 +147,9 @@ public static class RunConfigReader
         if (maxWorkers < workers)
             throw new ConfigurationError(f.FieldPath("max-workers"), Str(maxWorkers), $"must be at least training.workers ({workers})");
         var maxRestarts = AtLeast(f, "max-restarts", 3, 0);
+        if ((long)batch * workers > int.MaxValue)
+            throw new ConfigurationError(f.FieldPath("batch-size"), Str(batch),
+                $"the global batch (batch-size x {workers} workers = {(long)batch * workers}) must not exceed {int.MaxValue}");
         f.RejectUnknown("training");
         return new TrainingSettings(epochs, batch, workers, seed, sync, syncEvery, timeout, threads, snapshotEvery)
         {
@@ -182,15 +185,18 @@ public static class RunConfigReader
         var (number, unit) = (new string(t.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').ToArray()), t.SkipWhile(c => char.IsAsciiDigit(c) || c == '.').Aggregate("", (a, c) => a + c).Trim());
         if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0)
         {
-            var span = unit switch
+            double? ms = unit switch
             {
-                "ms" => TimeSpan.FromMilliseconds(v),
-                "" or "s" => TimeSpan.FromSeconds(v),
-                "m" or "min" => TimeSpan.FromMinutes(v),
-                "h" => TimeSpan.FromHours(v),
-                _ => (TimeSpan?)null,
+                "ms" => v,
+                "" or "s" => v * 1000,
+                "m" or "min" => v * 60_000,
+                "h" => v * 3_600_000,
+                _ => null,
             };
-            if (span is { } s) return s;
+            // Akka's timers take at most int.MaxValue milliseconds (about 24.8 days).
+            if (ms > int.MaxValue)
+                throw new ConfigurationError(f.FieldPath(key), text, $"is too long: at most {int.MaxValue}ms (about 24 days)");
+            if (ms is { } m) return TimeSpan.FromMilliseconds(m);
         }
         throw new ConfigurationError(f.FieldPath(key), text, "must be a duration such as 90s, 5m or 500ms");
     }
@@ -206,6 +212,16 @@ public static class RunConfigReader
     {
         var v = f.Double(key, fallback);
         if (!(v > 0) || !double.IsFinite(v)) throw new ConfigurationError(f.FieldPath(key), Str(v), "must be a finite number above 0");
+        return v;
+    }
+
+    // The rate is held as a float32 (as Keras holds it): it must be finite and above 0 as a float32 too.
+    private static double LearningRate(HoconFields f, double fallback)
+    {
+        var v = Positive(f, "learning-rate", fallback);
+        if (!float.IsFinite((float)v) || (float)v <= 0)
+            throw new ConfigurationError(f.FieldPath("learning-rate"), Str(v),
+                $"must be above 0 and finite as a float32, the rate's type (from {float.Epsilon:R} to {float.MaxValue:R})");
         return v;
     }
 

@@ -112,10 +112,11 @@ public sealed class Simulator(SimulationOptions options)
                 previous = r;
             }
         }
+        // The rate is held as a float32 (as Keras holds it): 1e300 is finite as a double only.
         var rate = InitialLearningRate();
-        if (!(rate > 0) || !double.IsFinite(rate))
+        if (!(rate > 0) || !double.IsFinite(rate) || !float.IsFinite((float)rate) || (float)rate <= 0)
             throw new ConfigurationError(options.InitialLearningRate is null ? $"{options.Epochs.File}: {RateColumn} at epoch 0" : "--initial-lr",
-                rate.ToString("R", CultureInfo.InvariantCulture), "must be a finite number above 0");
+                rate.ToString("R", CultureInfo.InvariantCulture), "must be a finite number above 0, as a float32 too (the rate's type: from 1E-45 to 3.4028235E+38)");
         CheckMonitors();
         if (options.BatchesPerEpoch < 1)
             throw new ConfigurationError("--batches-per-epoch", options.BatchesPerEpoch.ToString(CultureInfo.InvariantCulture), "must be a whole number, 1 or more");

@@ -56,6 +56,42 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
         ["absolute checkpoint under a file"] = new(temp => temp.File("conf/run.conf", TestFiles.DigitsConfText(t =>
             TestFiles.ReplaceOnce(t, "\"ckpt-{epoch:02d}-{val_loss:.4f}.weights\"", $"\"{temp.File("a-file", "x")}/ckpt.weights\""))), [],
             ["callbacks[2].filepath", "is a file, not a folder"]),
+        // Issue #15: each of these gave a stack trace, named the wrong field, or was accepted.
+        ["global batch overflows"] = new(Conf(t => TestFiles.ReplaceOnce(t, "batch-size = 16", "batch-size = 2000000000")), [],
+            ["training.batch-size = 2000000000", "2147483647"]),
+        ["checkpoint filepath not a Python format"] = new(Conf(t => TestFiles.ReplaceOnce(t, "ckpt-{epoch:02d}-{val_loss:.4f}.weights", "ck-{epoch.w")), [],
+            ["callbacks[2].filepath", "ck-{epoch.w", "Single '{'"]),
+        ["akka loglevel unknown"] = new(Conf(t => t + "\nakka { loglevel = LOUD }\n"), [], ["akka.loglevel = LOUD", "DEBUG, INFO, WARNING, ERROR"]),
+        ["an unclosed brace at the end"] = new(Conf(t => t + "\nmodel {\n"), [], ["run.conf: line", "'{' opened on line", "never closed"]),
+        ["epochs beyond a whole number's range"] = new(Conf(t => TestFiles.ReplaceOnce(t, "epochs = 80", "epochs = 99999999999")), [],
+            ["training.epochs = 99999999999", "2147483647"]),
+        ["a rate infinite as a float32"] = new(Conf(t => TestFiles.ReplaceOnce(t, "learning-rate = 0.05", "learning-rate = 1e300")), [],
+            ["optimizer.learning-rate = 1E+300", "float32"]),
+        ["a missing include"] = new(Conf(t => "include \"nothere.conf\"\n" + t), [], ["include \"nothere.conf\"", "not supported"]),
+        ["an empty csv separator"] = new(Conf(t => TestFiles.ReplaceOnce(t, "{ type = terminate-on-nan }", "{ type = csv-logger, filename = h.csv, separator = \"\" }")), [],
+            ["separator", "single character"]),
+        ["a split that leaves no training samples"] = new(Conf(t => TestFiles.ReplaceOnce(t, "validation-split = 0.2", "validation-split = 0.9999")), [],
+            ["data.validation-split = 0.9999", "no training samples", "1797 rows"]),
+        ["a one-row data file"] = new(Data("1,2,0\n"), [], ["d.csv", "1 data row"]),
+        ["labels all one class"] = new(Data("1,2,3\n3,4,3\n5,6,3\n"), [], ["d.csv", "every label (column 3) is 3"]),
+        ["a label far beyond the others"] = new(Data("1,2,0\n3,4,1\n5,6,5000\n7,8,1\n"), [], ["d.csv", "line 3", "'5000'", "no row"]),
+        ["a model too large for its parameter array"] = new(Conf(t => TestFiles.ReplaceOnce(t, "hidden = [128]", "hidden = [2000000000]")), [],
+            ["model.hidden = [2000000000]", "parameters"]),
+        ["--epochs abc"] = new(Conf(), ["--epochs", "abc"], ["--epochs: 'abc' is not a whole number"]),
+        ["--epochs beyond int"] = new(Conf(), ["--epochs", "99999999999"], ["--epochs: '99999999999'", "2147483647"]),
+        ["an unknown flag"] = new(Conf(), ["--bogus"], ["'--bogus' is not an option of coordinator train", "--config"]),
+        ["a flag without its value"] = new(Conf(), ["--epochs"], ["--epochs needs a value: a whole number"]),
+        ["--set with a bad value"] = new(Conf(), ["--set", "training.epochs=abc"], ["--set training.epochs=abc: training.epochs = abc: must be a whole number"]),
+        ["--set with an unknown key"] = new(Conf(), ["--set", "training.epohcs=3"], ["--set training.epohcs=3: training.epohcs = 3: unknown setting"]),
+        ["--set without a key"] = new(Conf(), ["--set", "epochs"], ["--set = 'epochs'", "key=value"]),
+    };
+
+    /// <summary>digits.conf reading <paramref name="csv"/> (written as data/d.csv) instead of the digits.</summary>
+    private static Func<TempFolder, string> Data(string csv) => temp =>
+    {
+        var data = temp.File("data/d.csv", csv);
+        return temp.File("conf/run.conf", TestFiles.DigitsConfText(t =>
+            TestFiles.ReplaceOnce(t, "\"" + TestFiles.DigitsData + "\"", "\"" + data + "\"")));
     };
 
     private static Func<TempFolder, string> Checkpoint(string filepath) =>
@@ -189,6 +225,63 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
 
         AssertBadInput(result, ["--run-dir", runDir, "is a file"]);
         Assert.Equal("keep me", File.ReadAllText(runDir));
+    }
+
+    [Fact]
+    public void An_empty_run_dir_exits_2_and_creates_nothing()
+    {
+        var cwd = Directory.CreateDirectory(_temp.Combine("cwd")).FullName;
+        var before = Environment.CurrentDirectory;
+        Cli.Result result;
+        try
+        {
+            Environment.CurrentDirectory = cwd;
+            result = Cli.Run("train", "--config", TestFiles.DigitsConf, "--run-dir", "", "--epochs", "1");
+        }
+        finally
+        {
+            Environment.CurrentDirectory = before;
+        }
+        output.WriteLine($"exit {result.Exit}\nstderr: {result.Err}");
+        AssertBadInput(result, ["--run-dir = \"\"", "must name a folder"]);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cwd));
+    }
+
+    [Theory]
+    [InlineData(new string[0], "coordinator needs a verb: simulate, train")]
+    [InlineData(new[] { "simulate", "--metrics", "m.csv" }, "coordinator simulate needs --callbacks")]
+    [InlineData(new[] { "history" }, "coordinator history needs RUN_DIR")]
+    [InlineData(new[] { "simulate", "--callbacks", "c.conf", "--metrics", "m.csv", "--initial-lr", "fast" }, "--initial-lr: 'fast' is not a number")]
+    public void Command_line_errors_exit_2_in_words_without_dotnet_type_names(string[] args, string message)
+    {
+        var result = Cli.Run(args);
+        output.WriteLine($"exit {result.Exit}\nstderr: {result.Err}");
+        AssertBadInput(result, [message]);
+        Assert.DoesNotContain("System.", result.Err);
+    }
+
+    [Fact]
+    public void Train_help_says_config_is_required_what_the_data_file_holds_and_offers_set()
+    {
+        var result = Cli.Run("train", "--help");
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("required (unless --resume)", result.Out);
+        Assert.Contains("the label, a class 0..K-1, in the last column", result.Out);
+        Assert.Contains("--set", result.Out);
+    }
+
+    [Fact]
+    public void A_node_file_that_is_not_HOCON_is_refused_naming_the_file()
+    {
+        var file = _temp.File("node.conf", "this is : not { hocon [");
+        var e = Assert.Throws<Node.NodeOptionError>(() => Node.NodeConfigFile.Load(file));
+        Assert.Contains(file, e.Message);
+        Assert.Contains("line 1: 'hocon' is not followed by", e.Message);
+        Assert.EndsWith("(not valid HOCON)", e.Message);
+        var words = _temp.File("words.conf", "akka { loglevel = INFO }\nsome words\n");
+        Assert.Contains("line 2", Assert.Throws<Node.NodeOptionError>(() => Node.NodeConfigFile.Load(words)).Message);
+        var other = _temp.File("other.conf", "data { path = x }\n");
+        Assert.Contains("Akka settings only", Assert.Throws<Node.NodeOptionError>(() => Node.NodeConfigFile.Load(other)).Message);
     }
 
     /// <summary>Checks everything at once, so a failure lists every way the outcome differs.</summary>

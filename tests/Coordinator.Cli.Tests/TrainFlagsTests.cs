@@ -72,6 +72,20 @@ public sealed class TrainFlagsTests : IDisposable
     }
 
     [Fact]
+    public void Set_overrides_any_value_of_the_file_and_the_run_conf_keeps_it()
+    {
+        var prepared = TrainingHost.Prepare(new TrainOptions(TestFiles.DigitsConf, Epochs: 3,
+            Sets: ["training.batch-size=8", "model.hidden=[32, 16]", "optimizer.learning-rate=0.02", "training.epochs=7"]));
+        Assert.Equal((8, 3), (prepared.Settings.Training.BatchSize, prepared.Settings.Training.Epochs)); // --epochs wins over --set
+        Assert.Equal([32, 16], prepared.Settings.Model.Hidden);
+        Assert.Equal(0.02, prepared.Settings.Optimizer.LearningRate);
+        var copy = _temp.File("run.conf", RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings));
+        var again = RunConfigReader.ReadFile(copy).Settings;
+        Assert.Equal((prepared.Settings.Training, 0.02), (again.Training, again.Optimizer.LearningRate));
+        Assert.Equal([32, 16], again.Model.Hidden);
+    }
+
+    [Fact]
     public void The_run_conf_gives_back_the_same_training_settings()
     {
         var prepared = TrainingHost.Prepare(new TrainOptions(TestFiles.DigitsConf, Workers: 1, Epochs: 3));

@@ -189,6 +189,10 @@ public sealed class NodeOptionsReaderTests
         var noUnit = NodeInputs.Worker().Env("COORDINATOR_FAILURE_TIMEOUT", "10").Error();
         Assert.Equal("--failure-timeout / COORDINATOR_FAILURE_TIMEOUT = \"10\" (from COORDINATOR_FAILURE_TIMEOUT): " + NodeValues.DurationAllowed, noUnit.Message);
 
+        // Beyond a timer's range (int milliseconds): an error, not an OverflowException.
+        var huge = NodeInputs.Worker().Env("COORDINATOR_HEARTBEAT_INTERVAL", "99999999999999h").Error();
+        Assert.Equal("--heartbeat-interval / COORDINATOR_HEARTBEAT_INTERVAL = \"99999999999999h\" (from COORDINATOR_HEARTBEAT_INTERVAL): " + NodeValues.DurationAllowed, huge.Message);
+
         var zero = NodeInputs.Worker().Env("COORDINATOR_DOWN_AFTER", "0s").Error();
         Assert.StartsWith("--down-after / COORDINATOR_DOWN_AFTER = \"0s\"", zero.Message);
 

@@ -83,4 +83,14 @@ public sealed class ShardPlanTests
         Assert.Equal((80, 20), (a.Train.Count, a.Validation.Count));
         Assert.Empty(a.Train.Features.Intersect(a.Validation.Features));
     }
+
+    [Fact]
+    public void A_global_batch_far_above_the_training_set_is_one_step_of_every_sample()
+    {
+        var plan = new ShardPlan(10, int.MaxValue, 2, seed: 1);
+        var order = plan.EpochOrder(0);
+        Assert.Equal(1, plan.StepsPerEpoch);
+        Assert.Equal(order.Where((_, i) => i % 2 == 1), plan.Batch(order, 0, 1));
+        Assert.Equal(5, plan.Batch(order, 0, 0).Length);
+    }
 }

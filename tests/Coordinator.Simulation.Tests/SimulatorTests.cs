@@ -20,6 +20,16 @@ public sealed class SimulatorTests
         return (epochs, summary, warnings);
     }
 
+    [Theory]
+    [InlineData(1e300)] // finite as a double, infinite as the float32 the rate is held in
+    [InlineData(1e-50)] // above 0 as a double, 0 as a float32
+    public void An_initial_rate_a_float32_cannot_hold_is_refused_before_the_first_epoch(double lr)
+    {
+        var e = Assert.Throws<ConfigurationError>(() => Run("callbacks = [ { type = terminate-on-nan } ]", "epoch,loss\n0,1.0\n", lr: lr));
+        Assert.Equal("--initial-lr", e.Field);
+        Assert.Contains("float32", e.Message);
+    }
+
     [Fact]
     public void A_NaN_batch_stops_within_the_epoch_and_the_rest_of_its_rows_are_not_played()
     {

@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Coordinator.Configuration;
 using Coordinator.Cli.Hosting;
 
 namespace Coordinator.Cli.Node;
@@ -29,13 +30,20 @@ public static class NodeConfigFile
         {
             throw new NodeOptionError(NodeFields.Config, $"\"{path}\"", "", $"{allowed}: {e.Message}");
         }
+        Config config;
         try
         {
-            return ConfigurationFactory.ParseString(text);
+            config = HoconText.Parse(text, path);
         }
-        catch (Exception e)
+        catch (ConfigurationError e)
         {
-            throw new NodeOptionError(NodeFields.Config, $"\"{path}\"", "", $"is not valid HOCON: {e.Message}");
+            throw new NodeOptionError(NodeFields.Config, $"\"{path}\"", "", e.Detail);
         }
+        // A node's file holds Akka settings only: anything else at the top is not what the node reads.
+        foreach (var key in config.Root.GetObject().Items.Keys)
+            if (key != "akka")
+                throw new NodeOptionError(NodeFields.Config, $"\"{path}\"", "",
+                    $"has '{key}' at the top; a node's HOCON file holds Akka settings only, under akka {{ ... }}");
+        return config;
     }
 }

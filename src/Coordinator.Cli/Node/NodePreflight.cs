@@ -54,7 +54,7 @@ public static class NodePreflight
         }
         catch (Exception e) when (e is ConfigurationError or CallbackConfigurationException or IOException or UnauthorizedAccessException)
         {
-            throw new NodeOptionError(field, Quote(path), "", $"not a usable run configuration: {e.Message}");
+            throw new NodeOptionError(field, Quote(path), "", $"not a usable run configuration: {(e is ConfigurationError c ? c.Detail : e.Message)}");
         }
         var data = run.Settings.Data.Path;
         try

@@ -6,22 +6,22 @@ namespace Coordinator.Cli.Node;
 /// <summary>Parsers for the value kinds node settings use; each returns null when the text is not of its kind.</summary>
 public static partial class NodeValues
 {
-    public const string DurationAllowed = "a positive duration with a unit: 500ms, 2s, 1.5m, 1h";
+    public const string DurationAllowed = "a positive duration with a unit, at most 24 days (Akka's timers count int milliseconds): 500ms, 2s, 1.5m, 1h";
 
     public static TimeSpan? Duration(string text)
     {
         var m = DurationPattern().Match(text.Trim());
         if (!m.Success) return null;
         if (!double.TryParse(m.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)) return null;
-        var span = m.Groups[2].Value switch
+        double? ms = m.Groups[2].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(amount),
-            "s" => TimeSpan.FromSeconds(amount),
-            "m" => TimeSpan.FromMinutes(amount),
-            "h" => TimeSpan.FromHours(amount),
-            _ => (TimeSpan?)null,
+            "ms" => amount,
+            "s" => amount * 1000,
+            "m" => amount * 60_000,
+            "h" => amount * 3_600_000,
+            _ => null,
         };
-        return span > TimeSpan.Zero ? span : null;
+        return ms is > 0 and <= int.MaxValue ? TimeSpan.FromMilliseconds(ms.Value) : null;
     }
 
     /// <summary>A duration in the form HOCON reads back exactly: whole seconds, else whole milliseconds.</summary>

@@ -28,7 +28,16 @@ public static class RunPreflight
             if (monitor is not null && !Logs.Contains(monitor))
                 throw new ConfigurationError($"callbacks[{i}].monitor", monitor, $"a training run logs only: {string.Join(", ", Logs)}");
             if (template is null) continue;
-            foreach (var field in PythonFormat.FieldNames(template))
+            IReadOnlyList<string> fields;
+            try
+            {
+                fields = PythonFormat.FieldNames(template);
+            }
+            catch (PythonFormatException e)
+            {
+                throw new ConfigurationError($"callbacks[{i}].filepath", $"\"{template}\"", e.Message);
+            }
+            foreach (var field in fields)
                 if (field is not ("epoch" or "batch") && !Logs.Contains(field))
                     throw new ConfigurationError($"callbacks[{i}].filepath", template,
                         $"{{{field}}} is not among the fields a training run provides: epoch, batch, {string.Join(", ", Logs)}");

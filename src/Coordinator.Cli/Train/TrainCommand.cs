@@ -11,22 +11,35 @@ public static class TrainCommand
 {
     public static Command Create(TextWriter stderr)
     {
-        var config = new Option<FileInfo?>("--config") { Description = "run configuration (HOCON), e.g. hocon/digits.conf" };
+        var config = new Option<FileInfo?>("--config")
+        {
+            Description = "required (unless --resume): the run configuration (HOCON), e.g. hocon/digits.conf. Its data.path is a CSV "
+                          + "(optionally .gz), one row per sample: the features (numbers), then the label, a class 0..K-1, in the last column; "
+                          + "every class needs a row, and there must be two or more",
+        };
         var workers = new Option<int?>("--workers") { Description = "number of workers (overrides training.workers)" };
         var epochs = new Option<int?>("--epochs") { Description = "epoch limit (overrides training.epochs)" };
         var seed = new Option<long?>("--seed") { Description = "seed for the split, the data order and the initial weights (overrides training.seed)" };
         var runDir = new Option<string?>("--run-dir") { Description = "folder for this run (default: runs/<run-id>/); must be new or empty" };
         var resume = new Option<string?>("--resume") { Description = "continue the unfinished run in this folder, with the settings it started with" };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "override one configuration value, e.g. --set training.batch-size=64 (repeatable; applied on top of the file, "
+                          + "the flags above on top of them)",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
 
         var command = new Command("train",
-            "Train a model with N worker actors and one supervisor running the configured callbacks; every decision is persisted.")
+            "Train a model with N worker actors and one supervisor running the configured callbacks; every decision is persisted. "
+            + "Exit codes: 0 done, 1 the run failed, 2 bad input (nothing created).")
         {
-            config, workers, epochs, seed, runDir, resume,
+            config, workers, epochs, seed, runDir, resume, set,
         };
         command.SetAction(parse =>
         {
             var options = new TrainOptions(parse.GetValue(config)?.FullName, parse.GetValue(workers), parse.GetValue(epochs),
-                parse.GetValue(seed), parse.GetValue(runDir), parse.GetValue(resume));
+                parse.GetValue(seed), parse.GetValue(runDir), parse.GetValue(resume), parse.GetValue(set) ?? []);
             using var progress = ConsoleProgress.Create();
             try
             {

@@ -27,19 +27,39 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
     public static PreparedRun Prepare(TrainOptions options)
     {
         var path = options.ConfigPath ?? throw new ConfigurationError("--config", "(missing)", "give a run configuration, or --resume RUN_DIR");
-        var config = RunConfigReader.ReadFile(path);
+        var config = SetOverrides.Apply(RunConfigReader.ReadFile(path), path, options.Sets ?? []);
         var settings = config.Settings with { Training = WithFlags(config, path, options) };
         var training = settings.Training;
 
         var data = TabularCsvLoader.Load(settings.Data.Path, settings.Data.Format);
         var split = DataSplitter.Split(data, settings.Data.ValidationSplit, training.Seed);
+        var rows = $"{data.Count} rows, {split.Validation.Count} of them for validation with data.validation-split = {settings.Data.ValidationSplit.ToString(CultureInfo.InvariantCulture)}";
+        if (split.Train.Count == 0)
+            throw new ConfigurationError("data.validation-split", settings.Data.ValidationSplit.ToString(CultureInfo.InvariantCulture),
+                $"leaves no training samples ({rows}); give a smaller fraction or more data");
         if (training.Workers > split.Train.Count)
-            throw new ConfigurationError("training.workers", training.Workers.ToString(),
-                $"must not exceed the {split.Train.Count} training samples (each worker needs a shard)");
+            throw new ConfigurationError("training.workers", training.Workers.ToString(CultureInfo.InvariantCulture),
+                $"must not exceed the {split.Train.Count} training samples ({rows}): each worker needs a shard");
+        CheckModelSize(settings.Model, data);
         RunPreflight.Check(config.Callbacks, settings.Optimizer.LearningRate, training.Workers);
         if (config.AkkaOverrides is not null)
             PersistencePlugins.Check(AkkaConfig.ForSqlite(RunFolder.JournalFile, config.AkkaOverrides));
         return new PreparedRun(config, settings, split);
+    }
+
+    // The replicas' parameters travel as one flat float array: a .NET array's length bounds the model.
+    private static void CheckModelSize(Core.Model.ModelSettings model, Dataset data)
+    {
+        long total = 0, inputs = data.FeatureCount;
+        foreach (var width in model.Hidden.Append(data.ClassCount))
+        {
+            total += inputs * width + width; // each term below 2^63: every layer is at most int.MaxValue wide
+            inputs = width;
+            if (total > Array.MaxLength) break;
+        }
+        if (total > Array.MaxLength)
+            throw new ConfigurationError("model.hidden", $"[{string.Join(", ", model.Hidden)}]",
+                $"gives a model of at least {total} parameters ({data.FeatureCount} features, {data.ClassCount} classes); at most {Array.MaxLength}");
     }
 
     // The flags are read as HOCON lines after the file's own (as run.conf records them), so what follows
@@ -66,9 +86,11 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         var changesEpochLimit = false;
         if (options.Resume is { } resume)
         {
-            if (options.ConfigPath is not null || options.Workers is not null || options.Seed is not null || options.RunDir is not null)
+            if (options.ConfigPath is not null || options.Workers is not null || options.Seed is not null || options.RunDir is not null
+                || options.Sets is { Count: > 0 })
                 throw new ConfigurationError("--resume", resume,
                     "takes no other option but --epochs: a run continues with the settings it started with (saved in its run.conf)");
+            if (string.IsNullOrWhiteSpace(resume)) throw new ConfigurationError("--resume", "\"\"", "must name a run folder");
             if (options.Epochs is < 1)
                 throw new ConfigurationError("--epochs", options.Epochs.Value.ToString(CultureInfo.InvariantCulture), "must be 1 or more");
             // A damaged journal fails here, with what is wrong (a missing or 0-byte one is ResumedRun's to judge).
@@ -78,6 +100,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
             var run = ResumedRun.Open(resume, options.Epochs);
             (runId, folder) = (run.RunId, run.Folder);
             prepared = Prepare(new TrainOptions(Path.Combine(folder, RunFolder.ConfigCopy)));
+            AkkaSettingsCheck.Check(prepared.Config.AkkaOverrides);
             RunPreflight.CheckCheckpointPaths(prepared.Config.Callbacks, new RunPaths(folder, runId));
             fingerprint = RunFingerprint.Of(prepared.Config.Text, prepared.Settings.Data.Path);
             if (run.State?.Started is { } started)
@@ -103,7 +126,10 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         }
         else
         {
+            if (options.RunDir is { } dir && string.IsNullOrWhiteSpace(dir))
+                throw new ConfigurationError("--run-dir", "\"\"", "must name a folder (leave --run-dir out for runs/<run-id>/)");
             prepared = Prepare(options);
+            AkkaSettingsCheck.Check(prepared.Config.AkkaOverrides);
             folderExisted = options.RunDir is not null && Directory.Exists(Path.GetFullPath(options.RunDir));
             (runId, folder) = RunFolder.Create(options.RunDir, (id, path) => RunPreflight.CheckCheckpointPaths(prepared.Config.Callbacks, new RunPaths(path, id)));
             var runConf = RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings);

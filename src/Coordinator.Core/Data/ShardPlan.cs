@@ -31,7 +31,7 @@ public sealed class ShardPlan
 
     public int GlobalBatch => _globalBatch;
 
-    public int StepsPerEpoch => (_trainCount + GlobalBatch - 1) / GlobalBatch;
+    public int StepsPerEpoch => (int)(((long)_trainCount + GlobalBatch - 1) / GlobalBatch); // long: a global batch may be near int.MaxValue
 
     /// <summary>The epoch's order of all training samples.</summary>
     public int[] EpochOrder(int epoch) =>
@@ -41,8 +41,10 @@ public sealed class ShardPlan
     public int[] Batch(int[] epochOrder, int step, int worker)
     {
         var start = step * GlobalBatch;
-        var end = Math.Min(start + GlobalBatch, epochOrder.Length);
-        var batch = new List<int>((GlobalBatch + _workers - 1) / _workers);
+        var end = (int)Math.Min((long)start + GlobalBatch, epochOrder.Length);
+        // Sized by the samples this step really has: a global batch far above the training set
+        // (batch-size = 1000000000) must not allocate for samples that do not exist.
+        var batch = new List<int>(Math.Max(0, end - start - worker + _workers - 1) / _workers);
         for (var p = start + worker; p < end; p += _workers) batch.Add(epochOrder[p]);
         return batch.ToArray();
     }

@@ -66,6 +66,15 @@ public class ModelCheckpointRuleTests
     }
 
     [Fact]
+    public void A_metric_with_a_precision_and_no_type_formats_as_Python_formats_a_float()
+    {
+        // '{val_loss:.4}' is valid Python for a float ('g'-like, at least one decimal): 2.2712 -> 2.271, 2.27 -> 2.27.
+        var run = Runner.Run(new ModelCheckpointSettings("ckpt-{epoch:02d}-{val_loss:.4}.weights"),
+            [Epoch(("val_loss", 2.2712)), Epoch(("val_loss", 2.27))]);
+        Assert.Equal(["ckpt-01-2.271.weights", "ckpt-02-2.27.weights"], Paths(run));
+    }
+
+    [Fact]
     public void A_batch_placeholder_at_an_epoch_end_save_is_missing()
     {
         var engine = Runner.Engine(0.01, new ModelCheckpointSettings("ckpt-{batch}.keras"));
@@ -82,6 +91,8 @@ public class ModelCheckpointRuleTests
     [InlineData("ckpt-{epoch!x}.keras")]
     [InlineData("ckpt-{epoch:.}.keras")]
     [InlineData("")]
+    [InlineData("ckpt-{val_loss:d}.keras")] // a metric is a Python float: format(2.27, 'd') raises
+    [InlineData("ckpt-{epoch:.2}.keras")] // the epoch is a Python int: format(3, '.2') raises
     public void A_template_python_would_reject_is_a_configuration_error(string template)
     {
         var e = Assert.Throws<CallbackConfigurationException>(() => Runner.Engine(0.01, new ModelCheckpointSettings(template)));
@@ -90,14 +101,11 @@ public class ModelCheckpointRuleTests
     }
 
     [Fact]
-    public void A_float_metric_with_an_integer_format_fails_at_the_first_save_as_in_python()
+    public void A_float_metric_with_an_integer_format_is_refused_at_start_with_Pythons_message()
     {
-        // The constructor can only check the template's shape (it probes with integers): "{val_loss:d}"
-        // passes, and fails when a float is formatted, as Python's ValueError does in Keras. Note that
-        // this surfaces as a PythonFormatException, not a CallbackException (see the report).
-        var engine = Runner.Engine(0.01, new ModelCheckpointSettings("m-{val_loss:d}"));
-        engine.BeginEpoch(0);
-        var e = Assert.ThrowsAny<Exception>(() => engine.EndEpoch(Logs(("val_loss", 0.5))));
+        // The constructor probes the template with the types Keras passes (epoch and batch ints, metrics
+        // floats), so "{val_loss:d}" is refused before training, with the ValueError Python would raise.
+        var e = Assert.Throws<CallbackConfigurationException>(() => Runner.Engine(0.01, new ModelCheckpointSettings("m-{val_loss:d}")));
         Assert.Contains("Unknown format code 'd' for object of type 'float'", e.Message);
         // An int (the epoch) does take 'f', as in Python.
         Assert.Equal(["m-1.00", "m-2.00"], Paths(Runner.Run(new ModelCheckpointSettings("m-{epoch:.2f}"), Of("val_loss", 1, 1))));
