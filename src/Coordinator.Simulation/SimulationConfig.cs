@@ -21,15 +21,8 @@ public static class SimulationConfigReader
     public static SimulationConfig ReadFile(string path)
     {
         if (!File.Exists(path)) throw new ConfigurationError("--callbacks", path, "file not found");
-        Config config;
-        try
-        {
-            config = ConfigurationFactory.ParseString(File.ReadAllText(path));
-        }
-        catch (Exception e)
-        {
-            throw new ConfigurationError(path, "(file)", $"is not valid HOCON: {e.Message}");
-        }
+        // Strictly, as a run configuration is read: an unclosed bracket is an error, not a parser that never returns.
+        var (_, config) = HoconText.ReadFile(path, "--callbacks");
         return Read(config, path);
     }
 

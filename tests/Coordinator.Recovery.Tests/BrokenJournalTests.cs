@@ -55,17 +55,18 @@ public sealed class BrokenJournalTests(BrokenJournalTests.UnfinishedRun run, ITe
     }
 
     [Fact]
-    public void A_journal_the_plugin_cannot_start_on_fails_the_resume_in_one_line()
+    public void A_journal_table_that_is_not_a_run_journal_fails_the_resume_in_one_line()
     {
         // A sound SQLite file whose journal table is not Akka.Persistence.Sql's: it passes the file check, and
-        // the journal plug-in fails to initialise on it (and would restart forever).
+        // the resume's own read of the journal (before any actor system, whose plug-in would restart forever
+        // on it) fails on it.
         var folder = run.CopyTo(_temp.Combine("foreign"));
         var journal = Path.Combine(folder, "journal.db");
         File.Delete(journal);
         Sql(journal, "CREATE TABLE journal (x INTEGER); INSERT INTO journal VALUES (1);");
 
         // The snapshot store may add its table to the file; the run's other files and the rows stay as they were.
-        var line = AssertFailsInOneLine(folder, "error: the journal (akka.persistence.journal.sql) could not start: ", except: "journal.db");
+        var line = AssertFailsInOneLine(folder, $"error: {journal} cannot be read as a run's journal: ", except: "journal.db");
         Assert.EndsWith("; the run was not resumed", line);
         Assert.Equal(1L, Sql(journal, "SELECT count(*) FROM journal WHERE x = 1"));
     }
@@ -74,10 +75,10 @@ public sealed class BrokenJournalTests(BrokenJournalTests.UnfinishedRun run, ITe
     public void An_event_that_cannot_be_read_back_fails_the_resume_in_one_line()
     {
         var folder = run.CopyTo(_temp.Combine("unreadable-event"));
-        Sql(Path.Combine(folder, "journal.db"),
-            "UPDATE journal SET manifest = 'no-such-event.v9' WHERE sequence_number = (SELECT max(sequence_number) FROM journal);");
+        var journal = Path.Combine(folder, "journal.db");
+        Sql(journal, "UPDATE journal SET manifest = 'no-such-event.v9' WHERE sequence_number = (SELECT max(sequence_number) FROM journal);");
 
-        var line = AssertFailsInOneLine(folder, "error: run run: its journal could not be read back (run-run): ");
+        var line = AssertFailsInOneLine(folder, $"error: {journal}: event ");
         Assert.Contains("no-such-event.v9", line);
     }
 

@@ -35,7 +35,7 @@ public sealed class SimulateInputTests : IDisposable
     {
         AssertBadInput(Simulate("callback = [ { type = early-stopping } ]", "epoch,val_loss\n0,1\n"),
             "callback = [ ... ]: unknown top-level key in " + Path.Combine(_dir.Path, "c.conf") +
-            "; allowed: callbacks, or a run configuration's sections (data, model, optimizer, training, callbacks, akka)");
+            "; allowed: callbacks, or a run configuration's sections (data, model, optimizer, training, callbacks, reporting, akka)");
     }
 
     [Fact]

@@ -60,11 +60,20 @@ public sealed record RunPaths(string Folder, string RunId)
     /// <c>checkpoints/</c> and may not leave the run folder; an absolute one stays where it says; neither
     /// may name a file or folder the run owns (its journal, run.conf, summary, final weights, resume states).
     /// </summary>
-    public (string? Path, string? Problem) CheckpointTarget(string name)
+    public (string? Path, string? Problem) CheckpointTarget(string name) => Target(name, CheckpointFolder, checkpointsOwned: false);
+
+    /// <summary>
+    /// Where a CSV logger's file name goes, or why it may not: as <see cref="CheckpointTarget"/>, but a
+    /// relative name resolves in the run folder itself, and <c>checkpoints/</c> is ModelCheckpoint's (a
+    /// resume removes the files there that the journal does not keep).
+    /// </summary>
+    public (string? Path, string? Problem) LogTarget(string name) => Target(name, Folder, checkpointsOwned: true);
+
+    private (string? Path, string? Problem) Target(string name, string relativeTo, bool checkpointsOwned)
     {
         if (string.IsNullOrWhiteSpace(name)) return (null, "names no file");
         if (name.EndsWith('/') || name.EndsWith(Path.DirectorySeparatorChar)) return (null, "names a folder, not a file");
-        var full = Path.GetFullPath(Path.IsPathRooted(name) ? name : Path.Combine(CheckpointFolder, name));
+        var full = Path.GetFullPath(Path.IsPathRooted(name) ? name : Path.Combine(relativeTo, name));
         if (full == Folder || full == CheckpointFolder) return (null, "names the run folder itself");
         if (!Path.IsPathRooted(name) && !IsInside(full))
             return (null, $"resolves to {full}, outside the run folder; a relative path must stay inside it (or give an absolute path)");
@@ -74,6 +83,8 @@ public sealed record RunPaths(string Folder, string RunId)
             var first = relative.Split(Path.DirectorySeparatorChar)[0];
             if (OwnedFolders.Contains(first) || OwnedFiles.Contains(relative) || relative.StartsWith("journal.db-", StringComparison.Ordinal))
                 return (null, $"names {relative}, which the run itself owns (its journal, configuration, summary, final weights, resume states)");
+            if (checkpointsOwned && first == "checkpoints")
+                return (null, $"names {relative}, in ModelCheckpoint's folder (a resume removes the files there that the journal does not keep)");
         }
         return (full, null);
     }

@@ -53,9 +53,10 @@ public static class ResumeJournal
                 while (reader.Read()) rows.Add(((byte[])reader[0], reader.IsDBNull(1) ? 0 : reader.GetInt32(1), reader.IsDBNull(2) ? "" : reader.GetString(2)));
             }
         }
+        // A journal SQLite opens but that is not a readable run journal is damaged, not bad input: exit 1.
         catch (SqliteException e)
         {
-            throw new ConfigurationError("--resume", requested, $"its journal {journalFile} cannot be read: {e.Message}");
+            throw new RunCannotStart($"{journalFile} cannot be read as a run's journal: {e.Message}; the run was not resumed");
         }
         return new Contents(persistenceId, Decode(rows, journalFile, requested));
     }
@@ -75,8 +76,8 @@ public static class ResumeJournal
                 }
                 catch (Exception e)
                 {
-                    throw new ConfigurationError("--resume", requested,
-                        $"its journal's event {i + 1} ({row.Manifest}) cannot be read by this version: {e.Message}");
+                    throw new RunCannotStart(
+                        $"{journalFile}: event {i + 1} ({row.Manifest}) cannot be read back by this version: {e.Message}; the run was not resumed");
                 }
             }).ToList();
         }

@@ -46,27 +46,31 @@ public static class RunPreflight
     }
 
     /// <summary>
-    /// Where each ModelCheckpoint writes, checked against the run folder before it is created: a relative
-    /// path stays inside the run folder, an absolute one may go anywhere a file can be made, and neither may
-    /// name a file the run owns (<see cref="RunPaths.CheckpointTarget"/>). Templates are rendered with sample
-    /// values (the fields hold numbers, so they cannot add a folder).
+    /// Where each ModelCheckpoint and CSV logger writes, checked against the run folder before it is created: a
+    /// relative path stays inside the run folder, an absolute one may go anywhere a file can be made, and neither
+    /// may name a file the run owns (<see cref="RunPaths.CheckpointTarget"/>, <see cref="RunPaths.LogTarget"/>).
+    /// Templates are rendered with sample values (the fields hold numbers, so they cannot add a folder).
     /// </summary>
-    public static void CheckCheckpointPaths(IReadOnlyList<CallbackSettings> callbacks, RunPaths paths)
+    public static void CheckOutputPaths(IReadOnlyList<CallbackSettings> callbacks, RunPaths paths)
     {
         for (var i = 0; i < callbacks.Count; i++)
         {
+            if (callbacks[i] is CsvLoggerSettings logger)
+                Check($"callbacks[{i}].filename", logger.Filename, logger.Filename, paths.LogTarget);
             if (callbacks[i] is not ModelCheckpointSettings s) continue;
-            Check($"callbacks[{i}].filepath", s.Filepath);
-            if (s.SaveLast) Check($"callbacks[{i}].last-filepath", s.LastFilepath ?? ModelCheckpoint.DefaultLastPath(s.Filepath));
+            Check($"callbacks[{i}].filepath", s.Filepath, Sample(s.Filepath), paths.CheckpointTarget);
+            var last = s.LastFilepath ?? ModelCheckpoint.DefaultLastPath(s.Filepath);
+            if (s.SaveLast) Check($"callbacks[{i}].last-filepath", last, Sample(last), paths.CheckpointTarget);
         }
 
-        void Check(string field, string template)
+        static string Sample(string template) => PythonFormat.Format(template, PythonFormat.FieldNames(template).Distinct()
+            .ToDictionary(n => n, n => n is "epoch" or "batch" ? (object)1L : 0.5));
+
+        static void Check(string field, string given, string sample, Func<string, (string? Path, string? Problem)> target)
         {
-            var sample = PythonFormat.Format(template, PythonFormat.FieldNames(template).Distinct()
-                .ToDictionary(n => n, n => n is "epoch" or "batch" ? (object)1L : 0.5));
-            var (target, problem) = paths.CheckpointTarget(sample);
-            if (problem is null && Path.IsPathRooted(sample)) problem = Unwritable(target!);
-            if (problem is not null) throw new ConfigurationError(field, $"\"{template}\"", problem);
+            var (path, problem) = target(sample);
+            if (problem is null && Path.IsPathRooted(sample)) problem = Unwritable(path!);
+            if (problem is not null) throw new ConfigurationError(field, $"\"{given}\"", problem);
         }
     }
 

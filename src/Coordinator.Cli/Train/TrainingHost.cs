@@ -101,7 +101,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
             (runId, folder) = (run.RunId, run.Folder);
             prepared = Prepare(new TrainOptions(Path.Combine(folder, RunFolder.ConfigCopy)));
             AkkaSettingsCheck.Check(prepared.Config.AkkaOverrides);
-            RunPreflight.CheckCheckpointPaths(prepared.Config.Callbacks, new RunPaths(folder, runId));
+            RunPreflight.CheckOutputPaths(prepared.Config.Callbacks, new RunPaths(folder, runId));
             fingerprint = RunFingerprint.Of(prepared.Config.Text, prepared.Settings.Data.Path);
             if (run.State?.Started is { } started)
             {
@@ -131,7 +131,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
             prepared = Prepare(options);
             AkkaSettingsCheck.Check(prepared.Config.AkkaOverrides);
             folderExisted = options.RunDir is not null && Directory.Exists(Path.GetFullPath(options.RunDir));
-            (runId, folder) = RunFolder.Create(options.RunDir, (id, path) => RunPreflight.CheckCheckpointPaths(prepared.Config.Callbacks, new RunPaths(path, id)));
+            (runId, folder) = RunFolder.Create(options.RunDir, (id, path) => RunPreflight.CheckOutputPaths(prepared.Config.Callbacks, new RunPaths(path, id)));
             var runConf = RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings);
             File.WriteAllText(Path.Combine(folder, RunFolder.ConfigCopy), runConf);
             fingerprint = RunFingerprint.Of(runConf, prepared.Settings.Data.Path);
