@@ -80,14 +80,30 @@ public static class SqliteJournalCheck
             using var table = db.CreateCommand();
             table.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
             table.Parameters.AddWithValue("$name", journalTable);
-            if (Convert.ToInt64(table.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            if (Convert.ToInt64(table.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0 && HoldsRows(db))
                 return $"holds no '{journalTable}' table: it is a SQLite database, but not a run's journal";
-            return null;
+            return null; // without a journal table or any row it is "no journal yet" (a run killed while creating it)
         }
         catch (SqliteException e)
         {
             return $"is damaged: SQLite cannot read it ({e.Message})";
         }
+    }
+
+    private static bool HoldsRows(SqliteConnection db)
+    {
+        using var tables = db.CreateCommand();
+        tables.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+        var names = new List<string>();
+        using (var rows = tables.ExecuteReader())
+            while (rows.Read()) names.Add(rows.GetString(0));
+        foreach (var name in names)
+        {
+            using var count = db.CreateCommand();
+            count.CommandText = $"SELECT EXISTS (SELECT 1 FROM \"{name.Replace("\"", "\"\"")}\")";
+            if (Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 0) return true;
+        }
+        return false;
     }
 
     private static bool NonEmpty(string path) => new FileInfo(path) is { Exists: true, Length: > 0 };
