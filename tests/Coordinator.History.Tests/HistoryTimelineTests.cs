@@ -239,4 +239,24 @@ public sealed class HistoryTimelineTests
     {
         Assert.Equal(expected, HistoryTimeline.ResolvePath(recorded, Folder, "r9"));
     }
+
+    [Fact]
+    public void A_callback_warning_is_a_line_of_its_own_counting_epochs_from_0_in_json_and_from_1_on_screen()
+    {
+        var journal = Journal(
+            ScriptedRuns.Started("r9", epochs: 5),
+            new EpochCompleted(0, 0.1, ScriptedRuns.Logs(1, 0.5, double.NaN, 0.5, 0.1), 1, 10, 100, "{}"),
+            new CallbackWarned(0, "early-stopping", "val_loss = nan at epoch 1 is not finite: taken as the best (Keras's first value)"));
+
+        var history = HistoryTimeline.Build(journal, null);
+
+        var warned = Assert.Single(history.Entries.OfType<CallbackWarnedEntry>());
+        Assert.Equal((0, "early-stopping", "val_loss = nan at epoch 0 is not finite: taken as the best (Keras's first value)"), (warned.Epoch, warned.Source, warned.Message));
+        Assert.Empty(history.Entries.OfType<OtherEntry>());
+        Assert.Contains("  warning from early-stopping at epoch 1: val_loss = nan at epoch 1 is not finite: taken as the best (Keras's first value)",
+            HistoryText.Lines(history));
+        var json = HistoryJson.Serialize(history.Entries);
+        Assert.Contains("\"type\": \"callback_warned\"", json);
+        Assert.Equal(warned, Assert.Single(HistoryJson.DeserializeHistory(json).OfType<CallbackWarnedEntry>()));
+    }
 }

@@ -23,6 +23,7 @@ namespace Coordinator.Cli.History;
 [JsonDerivedType(typeof(ResumeStateDeletedEntry), "resume_state_deleted")]
 [JsonDerivedType(typeof(RunResumedEntry), "run_resumed")]
 [JsonDerivedType(typeof(EpochLimitChangedEntry), "epoch_limit_changed")]
+[JsonDerivedType(typeof(CallbackWarnedEntry), "callback_warned")]
 [JsonDerivedType(typeof(RunRewoundEntry), "run_rewound")]
 [JsonDerivedType(typeof(CheckpointCorruptedEntry), "checkpoint_corrupted")]
 [JsonDerivedType(typeof(RunCompletedEntry), "run_completed")]
@@ -96,6 +97,9 @@ public sealed record RunResumedEntry(int FromEpoch, DateTimeOffset At) : History
 
 /// <summary><c>train --resume RUN --epochs N</c> changed the epoch limit.</summary>
 public sealed record EpochLimitChangedEntry(int From, int To, DateTimeOffset At) : HistoryEntry;
+
+/// <summary>A callback's warning (e.g. a monitored value that is not finite); the message counts epochs from 0, as files do.</summary>
+public sealed record CallbackWarnedEntry(int Epoch, string Source, string Message) : HistoryEntry;
 
 /// <summary>The run went back to the state after <see cref="ToEpoch"/> (-1: the start).</summary>
 public sealed record RunRewoundEntry(int ToEpoch, string Reason) : HistoryEntry;

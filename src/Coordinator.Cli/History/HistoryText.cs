@@ -84,6 +84,7 @@ public static class HistoryText
             Indent + $"resume state saved: " +
             (r.Files.Count == 0 ? "no files" : string.Join(", ", r.Files.Select(f => Shown(f, runFolder) + Mark(f)))),
         ResumeStateDeletedEntry d => Indent + $"resume state of epoch {d.Epoch + 1} deleted",
+        CallbackWarnedEntry w => Indent + $"warning from {w.Source} at epoch {w.Epoch + 1}: {EpochNumbering.ToScreen(w.Message)}",
         EpochLimitChangedEntry c => $"epoch limit {c.From} -> {c.To} at {TextNumbers.Instant(c.At)}",
         RunResumedEntry r => r.FromEpoch < 0
             ? $"resumed from the start at {TextNumbers.Instant(r.At)}"

@@ -86,6 +86,9 @@ public static class HistoryTimeline
                 case RunResumed r:
                     item = new RunResumedEntry(r.FromEpoch, r.At);
                     break;
+                case CallbackWarned w:
+                    item = new CallbackWarnedEntry(w.Epoch, w.Source, EpochNumbering.ToFile(w.Message));
+                    break;
                 case EpochLimitChanged c:
                     item = new EpochLimitChangedEntry(c.From, c.To, c.At);
                     break;
