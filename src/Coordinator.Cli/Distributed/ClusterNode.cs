@@ -97,7 +97,12 @@ public static class ClusterNode
         var runId = Path.GetFileNameWithoutExtension(runPath);
         var folder = Path.Combine(options.SharedPath!, runId);
         Directory.CreateDirectory(folder);
-        var settings = TrainingHost.SupervisorSettingsFor(runId, folder, prepared);
+        // What the run started with, in its RunStarted (as train records it): the configuration given, the data's SHA-256.
+        var fingerprint = RunFingerprint.Of(File.ReadAllText(runPath), prepared.Settings.Data.Path);
+        var settings = TrainingHost.SupervisorSettingsFor(runId, folder, prepared) with
+        {
+            ConfigSha256 = fingerprint.ConfigSha256, DataSha256 = fingerprint.DataSha256, ConfigSettings = fingerprint.Settings,
+        };
         // Where the run's journal is (never the password), so that `history` and `runs` find it.
         History.ClusterJournalFile.ForPostgreSql(options.Journal!, settings.PersistenceId).WriteTo(folder);
         var dataPath = prepared.Settings.Data.Path;

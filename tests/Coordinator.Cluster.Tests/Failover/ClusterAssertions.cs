@@ -4,11 +4,15 @@ namespace Coordinator.Cluster.Tests.Failover;
 
 internal static class ClusterAssertions
 {
-    /// <summary>The run completed, and the journal holds each epoch's decision exactly once (an epoch
+    /// <summary>The run completed, its start recorded the data's fingerprint, and the journal holds each epoch's decision exactly once (an epoch
     /// restarted or resumed is decided once, when it completes; nothing was rewound).</summary>
     public static RunCompleted CompletedWithEachEpochOnce(IReadOnlyList<IRunEvent> events)
     {
         var completed = Assert.Single(events.OfType<RunCompleted>());
+        // The run records what it started with, as train does: its data's SHA-256 and its settings.
+        var started = Assert.Single(events.OfType<RunStarted>());
+        Assert.Matches("^[0-9a-f]{64}$", started.DataSha256 ?? "");
+        Assert.Contains("training.epochs", started.Settings?.Keys ?? []);
         Assert.Empty(events.OfType<RunRewound>());
         var epochs = events.OfType<EpochCompleted>().Select(e => e.Epoch).ToList();
         Assert.NotEmpty(epochs);
