@@ -73,6 +73,7 @@ public sealed class EpochExtensionTests(ITestOutputHelper output)
         Assert.Equal(2, result.Exit);
         Assert.Contains("early-stopping", result.Stderr);
         Assert.Contains("stays as it is", result.Stderr);
+        Assert.Contains($"coordinator train --config {Path.Combine(reference.Folder, "run.conf")} --run-dir NEW_FOLDER", result.Stderr); // the way on
         Assert.Equal(before, FolderSnapshot.Of(reference.Folder));
     }
 }

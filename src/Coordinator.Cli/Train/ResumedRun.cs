@@ -72,7 +72,8 @@ public sealed record ResumedRun(string RunId, string Folder, RunState? State)
     {
         if (state.Stop is { } stop)
             throw Refused(requested, $"holds a finished run that {stop.Source} stopped after epoch {stop.Epoch + 1} ({stop.Reason}); " +
-                                     "its callbacks' state says stop, so more epochs would train nothing: it stays as it is");
+                                     "its callbacks' state says stop, so more epochs would train nothing: it stays as it is. To train further with fresh " +
+                                     $"callbacks, start a new run from its settings: coordinator train --config {Path.Combine(requested, RunFolder.ConfigCopy)} --run-dir NEW_FOLDER");
         if (epochs is null)
             throw Refused(requested, $"holds a finished run (all {state.EpochLimit} epochs ran); to train it further: coordinator train --resume {requested} --epochs N (N > {state.EpochsRun})");
         if (epochs <= state.EpochsRun)
