@@ -7,30 +7,16 @@ using Coordinator.Cli.Hosting;
 namespace Coordinator.Cli.Node;
 
 /// <summary>
-/// Starts a node: options (flags over variables over HOCON), checks, the actor system, then
+/// Runs a node from its checked options (<see cref="NodePreflight"/>): the actor system, then
 /// <see cref="NodeActors.RunAsync"/>. SIGTERM and Ctrl+C cancel its token, so the node leaves the cluster
 /// (its singletons hand over) instead of vanishing; the health file exists while the node is an Up member.
 /// </summary>
 public static class NodeHost
 {
-    public static int Run(IReadOnlyDictionary<string, string> flags, IReadOnlyDictionary<string, string?> environment, TextWriter stdout, TextWriter stderr)
+    /// <param name="clusterFile">The node's HOCON file with the shipped defaults under it (<see cref="NodeConfigFile.Load"/>).</param>
+    /// <param name="tls">The certificates <see cref="NodePreflight.Check"/> loaded, with TLS on.</param>
+    public static int Run(NodeOptions options, Config clusterFile, NodeTlsMaterial? tls, TextWriter stdout, TextWriter stderr)
     {
-        NodeOptions options;
-        Config clusterFile;
-        NodeTlsMaterial? tls;
-        try
-        {
-            var configPath = NodeOptionsReader.ConfigPath(flags, environment, AkkaConfig.ClusterHoconFile);
-            clusterFile = NodeConfigFile.Load(configPath);
-            options = NodeOptionsReader.Read(flags, environment, clusterFile, configPath);
-            tls = NodePreflight.Check(options);
-        }
-        catch (NodeOptionError e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-
         var output = TextWriter.Synchronized(stdout);
         output.WriteLine(Describe(options, tls));
         if (options.HealthFile is { } health) File.Delete(health); // a restarted container keeps its /tmp
