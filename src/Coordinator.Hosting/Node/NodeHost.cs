@@ -21,10 +21,11 @@ public static class NodeHost
         output.WriteLine(Describe(options, tls));
         if (options.HealthFile is { } health) File.Delete(health); // a restarted container keeps its /tmp
 
-        ActorSystem system;
+        HostedActorSystem akka;
         try
         {
-            system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Setup(NodeConfig.Build(options, clusterFile), tls));
+            var config = NodeConfig.Build(options, clusterFile);
+            akka = HostedActorSystem.Start(NodeConfig.SystemName, config, NodeConfig.Setups(config, tls));
         }
         catch (Exception e)
         {
@@ -35,6 +36,7 @@ public static class NodeHost
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        var system = akka.System;
         try
         {
             if (options.HealthFile is { } file) TrackHealth(system, file, stderr);
@@ -45,7 +47,7 @@ public static class NodeHost
         }
         finally
         {
-            system.Dispose();
+            akka.Dispose();
             if (options.HealthFile is { } file) TryDelete(file);
         }
 

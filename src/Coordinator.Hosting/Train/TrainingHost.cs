@@ -139,13 +139,15 @@ public sealed class TrainingHost(ITrainingProgress progress)
 
         RunOutcome outcome;
         var config = AkkaConfig.ForSqlite(Path.Combine(folder, RunFolder.JournalFile), prepared.Config.AkkaOverrides);
-        var system = ActorSystem.Create("coordinator", BootstrapSetup.Create().WithConfig(config).And(PluginStartFailures.Filter(config)));
+        var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var akka = HostedActorSystem.Start("coordinator", config, [PluginStartFailures.Filter(config)]);
+        var system = akka.System;
         try
         {
-            var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             var bridge = system.ActorOf(ProgressBridge.Props(progress, finished, new TensorBoardTarget(folder, settings.Reporting.TensorBoardUpdateFreq)), "progress");
             system.ActorOf(PluginStartWatch.Props(bridge), "plugin-start-watch");
             var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, bridge), "supervisor");
+            akka.Registry.Register<TrainingSupervisor>(supervisor);
             bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
             system.ActorOf(WorkerGroup.Props(setup, Enumerable.Range(0, training.Workers), factory, supervisor), "workers");
             // Cancelled: the journal keeps every epoch completed, so the run can be resumed; nothing more is written.
@@ -161,7 +163,7 @@ public sealed class TrainingHost(ITrainingProgress progress)
         }
         finally
         {
-            system.Terminate().Wait(TimeSpan.FromSeconds(30));
+            akka.Stop(TimeSpan.FromSeconds(30));
         }
         // The run could not be read back: nothing was decided or persisted, and no run file is written. A new
         // run's folder holds only what this process made (run.conf, an empty journal): it goes, as after bad input.
