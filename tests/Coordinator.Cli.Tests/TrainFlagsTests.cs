@@ -58,7 +58,7 @@ public sealed class TrainFlagsTests : IDisposable
     public void Unset_min_and_max_workers_follow_the_flag(int workers)
     {
         var training = TrainConfig.Prepare(new TrainOptions(TestFiles.DigitsConf, Workers: workers)).Settings.Training;
-        Assert.Equal((workers, workers, workers), (training.Workers, training.MinWorkers, training.MaxWorkers));
+        Assert.Equal((workers, workers, workers), (training.Workers, training.Membership.MinWorkers, training.Membership.MaxWorkers));
         Assert.Equal(16 * workers, training.GlobalBatch);
     }
 

@@ -125,9 +125,8 @@ public sealed class TrainingHost(ITrainingProgress progress)
         var wall = Stopwatch.StartNew();
 
         var threads = settings.ThreadsPerWorker(Environment.ProcessorCount);
-        var factory = new TorchReplicaFactory(split, settings.Model, settings.Optimizer, training.Seed, threads);
-        var setup = new WorkerSetup(0, split.Train.Count, split.Validation.Count, training.GlobalBatch,
-            training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery);
+        var factory = RunWorker.Factory(settings, split, threads);
+        var setup = RunWorker.Setup(0, settings, split);
         var supervisorSettings = SupervisorSettingsFor(runId, folder, prepared) with
         {
             ConfigSha256 = fingerprint.ConfigSha256, DataSha256 = fingerprint.DataSha256, ConfigSettings = fingerprint.Settings,
@@ -191,7 +190,7 @@ public sealed class TrainingHost(ITrainingProgress progress)
             prepared.Config.Callbacks, settings.Optimizer.LearningRate, training.Sync.ToString().ToLowerInvariant(), training.Seed,
             prepared.Config.Sha256, training.EpochTimeout ?? TimeSpan.FromMinutes(5), training.SnapshotEvery)
         {
-            MinWorkers = training.MinWorkers, MaxWorkers = training.MaxWorkers, MaxRestarts = training.MaxRestarts,
+            Membership = training.Membership,
         };
     }
 
