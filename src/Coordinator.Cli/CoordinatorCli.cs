@@ -12,7 +12,7 @@ public static class CoordinatorCli
         {
             SimulateCommand.Create(stdout, stderr),
             Train.TrainCommand.Create(stderr),
-            Bench.BenchCommand.Create(stdout),
+            BenchMoved.Create(stderr),
             History.HistoryCommand.Create(stdout, stderr),
             History.RunsCommand.Create(stdout, stderr),
             Node.NodeCommand.Create(stdout, stderr),

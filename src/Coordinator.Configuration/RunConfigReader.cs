@@ -153,7 +153,7 @@ public static class RunConfigReader
         f.RejectUnknown("training");
         return new TrainingSettings(epochs, batch, workers, seed, sync, syncEvery, timeout, threads, snapshotEvery)
         {
-            MinWorkers = minWorkers, MaxWorkers = maxWorkers, MaxRestarts = maxRestarts,
+            Membership = new MembershipLimits(minWorkers, maxWorkers, maxRestarts),
         };
     }
 

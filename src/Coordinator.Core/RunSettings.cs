@@ -18,14 +18,8 @@ public sealed record TrainingSettings(
     int ThreadsPerWorker = 0,
     int SnapshotEvery = 100)
 {
-    /// <summary>Fewest workers to train with (elastic membership): default <see cref="Workers"/>.</summary>
-    public int MinWorkers { get; init; } = Workers;
-
-    /// <summary>Most workers the run takes, joiners included: default <see cref="Workers"/>.</summary>
-    public int MaxWorkers { get; init; } = Workers;
-
-    /// <summary>Epoch restarts after lost workers before the run fails.</summary>
-    public int MaxRestarts { get; init; } = 3;
+    /// <summary>Elastic membership: default exactly <see cref="Workers"/> workers, and 3 epoch restarts.</summary>
+    public MembershipLimits Membership { get; init; } = MembershipLimits.Fixed(Workers, maxRestarts: 3);
 
     /// <summary>Samples per step over all members: batch-size per worker of the configured workers. It stays
     /// this size when workers are lost or join (members share it), as DeepSpeed's elastic training keeps its

@@ -4,6 +4,7 @@ using Coordinator.Actors.Supervision;
 using Coordinator.Actors.Workers;
 using Coordinator.Callbacks;
 using Coordinator.Configuration;
+using Coordinator.Core;
 using Coordinator.Testing.Results;
 using Coordinator.Testing.Scripts;
 using Coordinator.Testing.Simulation;
@@ -156,9 +157,7 @@ public sealed record Scenario
         var settings = new SupervisorSettings(runId, Path.Combine(Path.GetTempPath(), "coordinator-scenario", runId), WorkerCount, epochs, Steps,
             CallbackList, LearningRate, "gradients", 0, "scenario", Timeout, Snapshots)
         {
-            MinWorkers = Min ?? WorkerCount,
-            MaxWorkers = Max ?? WorkerCount + JoinEpochs.Count,
-            MaxRestarts = Restarts,
+            Membership = new MembershipLimits(Min ?? WorkerCount, Max ?? WorkerCount + JoinEpochs.Count, Restarts),
         };
         var holds = JoinEpochs.Concat(RestartAfter is { } r ? [r + 1] : []).ToHashSet();
         var workers = names.Select((name, i) => new WorkerScript(name, script, Steps, Faults, holds, Lag, Joiner: i >= WorkerCount)).ToList();

@@ -6,6 +6,7 @@ using Coordinator.Actors.Protocol;
 using Coordinator.Actors.Supervision;
 using Coordinator.Actors.TestSupport;
 using Coordinator.Actors.Workers;
+using Coordinator.Core;
 using Coordinator.Core.Model;
 using Coordinator.Core.Reporting;
 using static Coordinator.Actors.Events.RunEvents;
@@ -34,7 +35,7 @@ public sealed class ElasticWorkersTests() : TestKit(TestConfig.Create())
         var settings = new SupervisorSettings(id, Path.Combine(Path.GetTempPath(), "coordinator-elastic", id), workers, epochs,
             setup.Plan(workers).StepsPerEpoch, [], 0.05, "gradients", 7, "sha", TimeSpan.FromSeconds(20))
         {
-            MinWorkers = minWorkers, MaxWorkers = maxWorkers, MaxRestarts = maxRestarts,
+            Membership = new MembershipLimits(minWorkers, maxWorkers, maxRestarts),
         };
         var observer = CreateTestProbe();
         var factory = new LinearReplicaFactory(features: 3, (worker, step, _) =>

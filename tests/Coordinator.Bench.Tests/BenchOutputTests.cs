@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Coordinator.Bench.Tests;
 
 /// <summary>
-/// `coordinator bench` shrunk to a tiny model and one round (hidden --tiny), on a few comparisons
+/// `coordinator-bench` shrunk to a tiny model and one round (hidden --tiny), on a few comparisons
 /// (hidden --only) so that it stays short: a training pair in child processes, the coordinator
 /// through its run configuration against the bare loop (B1), a run with counted traffic (B3),
 /// supervisor throughput with scripted workers (B4) and recovery (B6). The output's form is
@@ -22,7 +22,7 @@ public sealed class BenchOutputTests : IDisposable
     public void Bench_prints_a_table_and_writes_every_figure_as_json()
     {
         var json = Path.Combine(_folder, "out.json");
-        var (exit, stdout, stderr) = Coordinator(TimeSpan.FromMinutes(3), "bench", "--quick", "--tiny", "--only", "B1,B3,B4,B6",
+        var (exit, stdout, stderr) = Coordinator(TimeSpan.FromMinutes(3), "--quick", "--tiny", "--only", "B1,B3,B4,B6",
             "--json", json, "--data", Path.Combine(AppContext.BaseDirectory, "data", "digits.csv.gz"));
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
 
@@ -63,7 +63,7 @@ public sealed class BenchOutputTests : IDisposable
     [Fact]
     public void An_unknown_comparison_is_refused()
     {
-        var (exit, stdout, _) = Coordinator(TimeSpan.FromMinutes(1), "bench", "--only", "B9");
+        var (exit, stdout, _) = Coordinator(TimeSpan.FromMinutes(1), "--only", "B9");
         Assert.Equal(2, exit);
         Assert.Contains("B9", stdout);
     }
@@ -88,7 +88,7 @@ public sealed class BenchOutputTests : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        info.ArgumentList.Add(CoordinatorDll);
+        info.ArgumentList.Add(BenchDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -105,7 +105,7 @@ public sealed class BenchOutputTests : IDisposable
     private static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    private static string CoordinatorDll { get; } =
-        typeof(BenchOutputTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CoordinatorDll").Value
-        ?? throw new InvalidOperationException("the CoordinatorDll metadata is missing");
+    private static string BenchDll { get; } =
+        typeof(BenchOutputTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BenchDll").Value
+        ?? throw new InvalidOperationException("the BenchDll metadata is missing");
 }

@@ -29,7 +29,7 @@ public sealed class GradientSyncTests(ITestOutputHelper output) : TestKit(TestCo
     private readonly TempFolder _temp = new();
 
     // digits.conf's data and split (the CLI's own preparation), with dropout 0 and plain SGD (momentum 0).
-    private static readonly Lazy<PreparedRun> Digits = new(() => TrainingHost.Prepare(new TrainOptions(TestFiles.DigitsConf)));
+    private static readonly Lazy<PreparedRun> Digits = new(() => TrainConfig.Prepare(new TrainOptions(TestFiles.DigitsConf)));
 
     private static TorchReplicaFactory Factory(DataSplit data) =>
         new(data, new ModelSettings([128], Activation.Relu, Dropout: 0), new OptimizerSettings(OptimizerKind.Sgd, LearningRate: 0.05, Momentum: 0),

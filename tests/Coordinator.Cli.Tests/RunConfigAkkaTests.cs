@@ -19,7 +19,7 @@ public sealed class RunConfigAkkaTests : IDisposable
     private Akka.Configuration.Config ComposedFor(string akkaSection)
     {
         var conf = _temp.File("run.conf", TestFiles.DigitsConfText(t => t + "\n" + akkaSection + "\n"));
-        var prepared = TrainingHost.Prepare(new TrainOptions(conf));
+        var prepared = TrainConfig.Prepare(new TrainOptions(conf));
         _overrides = prepared.Config.AkkaOverrides;
         Assert.NotNull(_overrides);
         return AkkaConfig.ForSqlite(_temp.Combine("journal.db"), prepared.Config.AkkaOverrides);

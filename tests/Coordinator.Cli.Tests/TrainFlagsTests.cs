@@ -36,7 +36,7 @@ public sealed class TrainFlagsTests : IDisposable
     {
         // --seed is parsed as a long; run.conf must give the same seed back (a resume reads it).
         const long seed = 9_007_199_254_740_993L;
-        var prepared = TrainingHost.Prepare(new TrainOptions(TestFiles.DigitsConf, Seed: seed));
+        var prepared = TrainConfig.Prepare(new TrainOptions(TestFiles.DigitsConf, Seed: seed));
         Assert.Equal(seed, prepared.Settings.Training.Seed);
         var copy = _temp.File("run.conf", RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings));
         Assert.Equal(seed, RunConfigReader.ReadFile(copy).Settings.Training.Seed);
@@ -57,8 +57,8 @@ public sealed class TrainFlagsTests : IDisposable
     [InlineData(4)]
     public void Unset_min_and_max_workers_follow_the_flag(int workers)
     {
-        var training = TrainingHost.Prepare(new TrainOptions(TestFiles.DigitsConf, Workers: workers)).Settings.Training;
-        Assert.Equal((workers, workers, workers), (training.Workers, training.MinWorkers, training.MaxWorkers));
+        var training = TrainConfig.Prepare(new TrainOptions(TestFiles.DigitsConf, Workers: workers)).Settings.Training;
+        Assert.Equal((workers, workers, workers), (training.Workers, training.Membership.MinWorkers, training.Membership.MaxWorkers));
         Assert.Equal(16 * workers, training.GlobalBatch);
     }
 
@@ -66,7 +66,7 @@ public sealed class TrainFlagsTests : IDisposable
     public void A_configured_min_workers_above_the_flag_is_refused_naming_both()
     {
         var conf = _temp.File("min3.conf", TestFiles.DigitsConfText(t => TestFiles.ReplaceOnce(t, "workers = 2", "workers = 3\n  min-workers = 3")));
-        var error = Assert.Throws<ConfigurationError>(() => TrainingHost.Prepare(new TrainOptions(conf, Workers: 2)));
+        var error = Assert.Throws<ConfigurationError>(() => TrainConfig.Prepare(new TrainOptions(conf, Workers: 2)));
         Assert.Equal(("training.min-workers", "3"), (error.Field, error.Value));
         Assert.Contains("training.workers (2)", error.Message);
     }
@@ -74,7 +74,7 @@ public sealed class TrainFlagsTests : IDisposable
     [Fact]
     public void Set_overrides_any_value_of_the_file_and_the_run_conf_keeps_it()
     {
-        var prepared = TrainingHost.Prepare(new TrainOptions(TestFiles.DigitsConf, Epochs: 3,
+        var prepared = TrainConfig.Prepare(new TrainOptions(TestFiles.DigitsConf, Epochs: 3,
             Sets: ["training.batch-size=8", "model.hidden=[32, 16]", "optimizer.learning-rate=0.02", "training.epochs=7"]));
         Assert.Equal((8, 3), (prepared.Settings.Training.BatchSize, prepared.Settings.Training.Epochs)); // --epochs wins over --set
         Assert.Equal([32, 16], prepared.Settings.Model.Hidden);
@@ -88,7 +88,7 @@ public sealed class TrainFlagsTests : IDisposable
     [Fact]
     public void The_run_conf_gives_back_the_same_training_settings()
     {
-        var prepared = TrainingHost.Prepare(new TrainOptions(TestFiles.DigitsConf, Workers: 1, Epochs: 3));
+        var prepared = TrainConfig.Prepare(new TrainOptions(TestFiles.DigitsConf, Workers: 1, Epochs: 3));
         var copy = _temp.File("run.conf", RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings));
         Assert.Equal(prepared.Settings.Training, RunConfigReader.ReadFile(copy).Settings.Training);
     }

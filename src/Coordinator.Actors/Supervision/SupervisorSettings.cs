@@ -1,5 +1,6 @@
 using Coordinator.Actors.State;
 using Coordinator.Callbacks;
+using Coordinator.Core;
 
 namespace Coordinator.Actors.Supervision;
 
@@ -23,15 +24,18 @@ public sealed record SupervisorSettings(
     int SnapshotEvery = 100,
     int KeepResumeStates = 2)
 {
-    /// <summary>Fewest workers the run trains with: it starts once this many have registered, and fails when
-    /// losses leave fewer. Default: <see cref="Workers"/>.</summary>
-    public int MinWorkers { get; init; } = Workers;
+    /// <summary>Elastic membership (the run's <c>TrainingSettings.Membership</c>). Default: exactly
+    /// <see cref="Workers"/> workers, no restart.</summary>
+    public MembershipLimits Membership { get; init; } = MembershipLimits.Fixed(Workers);
 
-    /// <summary>Most workers the run takes (members and joiners). Default: <see cref="Workers"/>.</summary>
-    public int MaxWorkers { get; init; } = Workers;
+    /// <summary>Fewest workers the run trains with (<see cref="Membership"/>).</summary>
+    public int MinWorkers => Membership.MinWorkers;
 
-    /// <summary>How many times an epoch may be restarted after lost workers before the run fails.</summary>
-    public int MaxRestarts { get; init; }
+    /// <summary>Most workers the run takes, members and joiners (<see cref="Membership"/>).</summary>
+    public int MaxWorkers => Membership.MaxWorkers;
+
+    /// <summary>Epoch restarts after lost workers before the run fails (<see cref="Membership"/>).</summary>
+    public int MaxRestarts => Membership.MaxRestarts;
 
     /// <summary>SHA-256 of the data file the run trains on (recorded in <c>RunStarted</c>; null: not known).</summary>
     public string? DataSha256 { get; init; }

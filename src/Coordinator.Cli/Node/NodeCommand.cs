@@ -1,5 +1,7 @@
 using System.Collections;
 using System.CommandLine;
+using Akka.Configuration;
+using Coordinator.Cli.Hosting;
 
 namespace Coordinator.Cli.Node;
 
@@ -22,9 +24,30 @@ public static class NodeCommand
             foreach (var (field, option) in options)
                 if (parse.GetValue(option) is { } value)
                     flags[field.Flag!] = value;
-            return NodeHost.Run(flags, Environment(), stdout, stderr);
+            return Run(flags, Environment(), stdout, stderr);
         });
         return command;
+    }
+
+    /// <summary>Options (flags over variables over HOCON) and checks, then <see cref="NodeHost.Run"/>.</summary>
+    public static int Run(IReadOnlyDictionary<string, string> flags, IReadOnlyDictionary<string, string?> environment, TextWriter stdout, TextWriter stderr)
+    {
+        NodeOptions options;
+        Config clusterFile;
+        NodeTlsMaterial? tls;
+        try
+        {
+            var configPath = NodeOptionsReader.ConfigPath(flags, environment, AkkaConfig.ClusterHoconFile);
+            clusterFile = NodeConfigFile.Load(configPath);
+            options = NodeOptionsReader.Read(flags, environment, clusterFile, configPath);
+            tls = NodePreflight.Check(options);
+        }
+        catch (NodeOptionError e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        return NodeHost.Run(options, clusterFile, tls, stdout, stderr);
     }
 
     private static Dictionary<string, string?> Environment()

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Coordinator.Callbacks;
 using Coordinator.Configuration;
 using Coordinator.Core.Data;
+using Coordinator.Core.Reporting;
 using Coordinator.Reporting;
 
 namespace Coordinator.Cli.Train;
@@ -41,9 +43,23 @@ public static class TrainCommand
             var options = new TrainOptions(parse.GetValue(config)?.FullName, parse.GetValue(workers), parse.GetValue(epochs),
                 parse.GetValue(seed), parse.GetValue(runDir), parse.GetValue(resume), parse.GetValue(set) ?? []);
             using var progress = ConsoleProgress.Create();
+            // Ctrl+C: the first one ends the run here (the journal keeps every epoch completed, so it can be
+            // resumed); a second one ends the process at once, as Ctrl+C usually does.
+            using var interrupt = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+            {
+                context.Cancel = !interrupt.IsCancellationRequested;
+                interrupt.Cancel();
+            });
             try
             {
-                return new TrainingHost(options, progress).Run();
+                var result = new TrainingHost(progress).Run(TrainConfig.Request(options), interrupt.Token);
+                if (result.Summary is { } summary) return summary.Status == RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
+                // The live display ends first (no half-drawn bar), then what happened and how to go on.
+                progress.Dispose();
+                progress.Message($"Run {result.RunId} interrupted (Ctrl+C); the epochs completed so far are kept in {result.Folder}");
+                progress.Message($"  resume it with: coordinator train --resume {result.Folder}");
+                return ExitCodes.Interrupted;
             }
             catch (Exception e) when (e is ConfigurationError or CallbackConfigurationException or DataError)
             {

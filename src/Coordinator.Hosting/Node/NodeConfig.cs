@@ -46,13 +46,16 @@ public static class NodeConfig
     /// only peers whose certificate the cluster CA issued (on both ends of every connection). A journal that
     /// cannot start is reported in one line (<see cref="PluginStartFailures"/>), not logged at each restart.
     /// </summary>
-    public static ActorSystemSetup Setup(Config config, NodeTlsMaterial? tls)
+    public static ActorSystemSetup Setup(Config config, NodeTlsMaterial? tls) =>
+        ActorSystemSetup.Create([BootstrapSetup.Create().WithConfig(config), .. Setups(config, tls)]);
+
+    /// <summary><see cref="Setup"/> but the config: what a node's <see cref="HostedActorSystem"/> is given besides it.</summary>
+    public static IReadOnlyList<Setup> Setups(Config config, NodeTlsMaterial? tls)
     {
-        var bootstrap = BootstrapSetup.Create().WithConfig(config).And(PluginStartFailures.Filter(config));
-        if (tls is null) return bootstrap;
+        if (tls is null) return [PluginStartFailures.Filter(config)];
         var ssl = new DotNettySslSetup(tls.Certificate, suppressValidation: false, requireMutualAuthentication: true,
             validateCertificateHostname: false, ClusterCertificateValidator.Create(tls.Ca));
-        return bootstrap.And(ssl);
+        return [PluginStartFailures.Filter(config), ssl];
     }
 
     private static string Quoted(string s) => $"\"{AkkaConfig.Escape(s)}\"";

@@ -93,7 +93,7 @@ public static class ClusterNode
         int? TensorBoardUpdateFreq) PrepareRun(NodeOptions options)
     {
         var runPath = options.RunPath!;
-        var prepared = TrainingHost.Prepare(new TrainOptions(runPath));
+        var prepared = TrainingHost.Prepare(RunConfigReader.ReadFile(runPath));
         var runId = Path.GetFileNameWithoutExtension(runPath);
         var folder = Path.Combine(options.SharedPath!, runId);
         Directory.CreateDirectory(folder);

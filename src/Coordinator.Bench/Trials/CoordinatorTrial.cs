@@ -1,6 +1,8 @@
 using Coordinator.Cli.History;
 using Coordinator.Cli.Train;
+using Coordinator.Configuration;
 using Coordinator.Core.Data;
+using Coordinator.Core.Reporting;
 using Coordinator.Reporting;
 using static Coordinator.Actors.Events.RunEvents;
 
@@ -21,12 +23,12 @@ public static class CoordinatorTrial
         var runDir = Path.Combine(spec.Folder, "run");
         if (spec.CountTraffic) TrafficCounter.Start(spec.Workers);
 
-        var prepared = TrainingHost.Prepare(new TrainOptions(config));
+        var runConfig = RunConfigReader.ReadFile(config);
+        var prepared = TrainingHost.Prepare(runConfig);
         var clock = new EpochClock();
-        var exit = new TrainingHost(new TrainOptions(config, RunDir: runDir), clock).Run();
-        var summary = SummaryJson.Read(Path.Combine(runDir, SummaryJson.FileName));
-        if (exit != ExitCodes.Ok || summary.EpochsRun != spec.Epochs)
-            throw new InvalidOperationException($"the run of trial \"{spec.Name}\" ended with exit code {exit} after {summary.EpochsRun} of {spec.Epochs} epochs: " +
+        var summary = new TrainingHost(clock).Run(new TrainingRequest.NewRun(runConfig, RunDir: runDir)).Summary!;
+        if (summary.Status == RunStatus.Failed || summary.EpochsRun != spec.Epochs)
+            throw new InvalidOperationException($"the run of trial \"{spec.Name}\" ended {summary.Status.ToString().ToLowerInvariant()} after {summary.EpochsRun} of {spec.Epochs} epochs: " +
                                                 $"{summary.Error ?? summary.StopReason}; {string.Join("; ", clock.Messages)}");
 
         IReadOnlyList<long> bytes = [];

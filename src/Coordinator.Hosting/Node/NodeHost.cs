@@ -7,38 +7,25 @@ using Coordinator.Cli.Hosting;
 namespace Coordinator.Cli.Node;
 
 /// <summary>
-/// Starts a node: options (flags over variables over HOCON), checks, the actor system, then
+/// Runs a node from its checked options (<see cref="NodePreflight"/>): the actor system, then
 /// <see cref="NodeActors.RunAsync"/>. SIGTERM and Ctrl+C cancel its token, so the node leaves the cluster
 /// (its singletons hand over) instead of vanishing; the health file exists while the node is an Up member.
 /// </summary>
 public static class NodeHost
 {
-    public static int Run(IReadOnlyDictionary<string, string> flags, IReadOnlyDictionary<string, string?> environment, TextWriter stdout, TextWriter stderr)
+    /// <param name="clusterFile">The node's HOCON file with the shipped defaults under it (<see cref="NodeConfigFile.Load"/>).</param>
+    /// <param name="tls">The certificates <see cref="NodePreflight.Check"/> loaded, with TLS on.</param>
+    public static int Run(NodeOptions options, Config clusterFile, NodeTlsMaterial? tls, TextWriter stdout, TextWriter stderr)
     {
-        NodeOptions options;
-        Config clusterFile;
-        NodeTlsMaterial? tls;
-        try
-        {
-            var configPath = NodeOptionsReader.ConfigPath(flags, environment, AkkaConfig.ClusterHoconFile);
-            clusterFile = NodeConfigFile.Load(configPath);
-            options = NodeOptionsReader.Read(flags, environment, clusterFile, configPath);
-            tls = NodePreflight.Check(options);
-        }
-        catch (NodeOptionError e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-
         var output = TextWriter.Synchronized(stdout);
         output.WriteLine(Describe(options, tls));
         if (options.HealthFile is { } health) File.Delete(health); // a restarted container keeps its /tmp
 
-        ActorSystem system;
+        HostedActorSystem akka;
         try
         {
-            system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Setup(NodeConfig.Build(options, clusterFile), tls));
+            var config = NodeConfig.Build(options, clusterFile);
+            akka = HostedActorSystem.Start(NodeConfig.SystemName, config, NodeConfig.Setups(config, tls));
         }
         catch (Exception e)
         {
@@ -49,6 +36,7 @@ public static class NodeHost
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        var system = akka.System;
         try
         {
             if (options.HealthFile is { } file) TrackHealth(system, file, stderr);
@@ -59,7 +47,7 @@ public static class NodeHost
         }
         finally
         {
-            system.Dispose();
+            akka.Dispose();
             if (options.HealthFile is { } file) TryDelete(file);
         }
 

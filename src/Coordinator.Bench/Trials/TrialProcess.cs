@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Coordinator.Cli.Bench.Trials;
 
 /// <summary>
-/// Runs a trial in a child process, <c>coordinator bench --trial SPEC.json</c>, and reads back the
+/// Runs a trial in a child process, <c>coordinator-bench --trial SPEC.json</c>, and reads back the
 /// result line it prints. The parent waits meanwhile, so the child has the machine to itself.
 /// </summary>
 public static class TrialProcess
@@ -56,7 +56,6 @@ public static class TrialProcess
         var specFile = Path.Combine(spec.Folder, "trial.json");
         File.WriteAllText(specFile, JsonSerializer.Serialize(spec, BenchJsonContext.Default.TrialSpec));
         foreach (var a in leading) info.ArgumentList.Add(a);
-        info.ArgumentList.Add("bench");
         info.ArgumentList.Add("--trial");
         info.ArgumentList.Add(specFile);
 
@@ -87,8 +86,8 @@ public static class TrialProcess
         return ExitCodes.Ok;
     }
 
-    // This executable again: the apphost as it was started, or `dotnet coordinator.dll` when the
-    // process is dotnet itself (dotnet coordinator.dll, or a test host calling the command in-process).
+    // This executable again: the apphost as it was started, or `dotnet coordinator-bench.dll` when the
+    // process is dotnet itself (dotnet coordinator-bench.dll, or a test host calling the command in-process).
     private static (string Host, string[] Leading) SelfCommand()
     {
         var process = Environment.ProcessPath ?? "dotnet";

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Akka.Actor;
 using Coordinator.Actors.State;
 using Coordinator.Actors.Supervision;
@@ -20,16 +19,15 @@ namespace Coordinator.Cli.Train;
 /// supervisor and N workers in one ActorSystem with a SQLite journal under the run folder; TensorBoard
 /// events as it goes, and at the end summary.json, history.csv and training.png.
 /// </summary>
-public sealed class TrainingHost(TrainOptions options, ITrainingProgress progress)
+public sealed class TrainingHost(ITrainingProgress progress)
 {
-    /// <summary>Checks and prepares a run; every problem here is a <see cref="ConfigurationError"/>
+    /// <summary>Checks and prepares a run of <paramref name="config"/>, with <paramref name="training"/> instead of its
+    /// training settings when given (a command line's flags); every problem here is a <see cref="ConfigurationError"/>
     /// or <see cref="DataError"/>, raised before any folder is created.</summary>
-    public static PreparedRun Prepare(TrainOptions options)
+    public static PreparedRun Prepare(RunConfig config, TrainingSettings? training = null)
     {
-        var path = options.ConfigPath ?? throw new ConfigurationError("--config", "(missing)", "give a run configuration, or --resume RUN_DIR");
-        var config = SetOverrides.Apply(RunConfigReader.ReadFile(path), path, options.Sets ?? []);
-        var settings = config.Settings with { Training = WithFlags(config, path, options) };
-        var training = settings.Training;
+        var settings = training is null ? config.Settings : config.Settings with { Training = training };
+        training = settings.Training;
 
         var data = TabularCsvLoader.Load(settings.Data.Path, settings.Data.Format);
         var split = DataSplitter.Split(data, settings.Data.ValidationSplit, training.Seed);
@@ -62,44 +60,29 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
                 $"gives a model of at least {total} parameters ({data.FeatureCount} features, {data.ClassCount} classes); at most {Array.MaxLength}");
     }
 
-    // The flags are read as HOCON lines after the file's own (as run.conf records them), so what follows
-    // from them follows: min-workers and max-workers left unset go with --workers.
-    private static TrainingSettings WithFlags(RunConfig config, string path, TrainOptions options)
-    {
-        if (options.Workers is < 1) throw new ConfigurationError("--workers", options.Workers.Value.ToString(CultureInfo.InvariantCulture), "must be 1 or more");
-        if (options.Epochs is < 1) throw new ConfigurationError("--epochs", options.Epochs.Value.ToString(CultureInfo.InvariantCulture), "must be 1 or more");
-        var lines = new List<string>();
-        if (options.Workers is { } w) lines.Add($"training.workers = {w.ToString(CultureInfo.InvariantCulture)}");
-        if (options.Epochs is { } e) lines.Add($"training.epochs = {e.ToString(CultureInfo.InvariantCulture)}");
-        if (options.Seed is { } s) lines.Add($"training.seed = {s.ToString(CultureInfo.InvariantCulture)}");
-        if (lines.Count == 0) return config.Settings.Training;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        return RunConfigReader.Parse(config.Text.TrimEnd() + "\n" + string.Join("\n", lines) + "\n", folder).Settings.Training;
-    }
-
-    public int Run()
+    /// <summary>Runs <paramref name="request"/> to its end, or until <paramref name="ct"/> is cancelled (the run is then
+    /// left unfinished, to be resumed). Bad input throws <see cref="ConfigurationError"/> or <see cref="DataError"/>
+    /// (nothing created); a journal that cannot be used, <see cref="RunCannotStart"/>.</summary>
+    public TrainingResult Run(TrainingRequest request, CancellationToken ct = default)
     {
         string runId, folder;
         PreparedRun prepared;
         var folderExisted = false;
         RunFingerprint fingerprint;
         var changesEpochLimit = false;
-        if (options.Resume is { } resume)
+        var isResume = request is TrainingRequest.Resume;
+        if (request is TrainingRequest.Resume(var resume, var epochLimit))
         {
-            if (options.ConfigPath is not null || options.Workers is not null || options.Seed is not null || options.RunDir is not null
-                || options.Sets is { Count: > 0 })
-                throw new ConfigurationError("--resume", resume,
-                    "takes no other option but --epochs: a run continues with the settings it started with (saved in its run.conf)");
             if (string.IsNullOrWhiteSpace(resume)) throw new ConfigurationError("--resume", "\"\"", "must name a run folder");
-            if (options.Epochs is < 1)
-                throw new ConfigurationError("--epochs", options.Epochs.Value.ToString(CultureInfo.InvariantCulture), "must be 1 or more");
+            if (epochLimit is < 1)
+                throw new ConfigurationError("--epochs", epochLimit.Value.ToString(CultureInfo.InvariantCulture), "must be 1 or more");
             // A damaged journal fails here, with what is wrong (a missing or 0-byte one is ResumedRun's to judge).
             var journal = Path.Combine(Path.GetFullPath(resume), RunFolder.JournalFile);
             if (SqliteJournalCheck.Problem(journal) is { } problem)
                 throw new RunCannotStart($"{journal} {problem}; the run cannot be resumed from it (nothing was changed)");
-            var run = ResumedRun.Open(resume, options.Epochs);
+            var run = ResumedRun.Open(resume, epochLimit);
             (runId, folder) = (run.RunId, run.Folder);
-            prepared = Prepare(new TrainOptions(Path.Combine(folder, RunFolder.ConfigCopy)));
+            prepared = Prepare(RunConfigReader.ReadFile(Path.Combine(folder, RunFolder.ConfigCopy)));
             AkkaSettingsCheck.Check(prepared.Config.AkkaOverrides);
             RunPreflight.CheckOutputPaths(prepared.Config.Callbacks, new RunPaths(folder, runId));
             fingerprint = RunFingerprint.Of(prepared.Config.Text, prepared.Settings.Data.Path);
@@ -118,20 +101,21 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
             else
                 progress.Message($"note: {resume} records no event yet (the run was stopped before it began): it starts from epoch 1 with its {RunFolder.ConfigCopy}");
             // The epoch limit is the journal's (it may have been raised since the start), or --epochs.
-            var limit = options.Epochs ?? run.State?.EpochLimit;
+            var limit = epochLimit ?? run.State?.EpochLimit;
             if (limit is { } epochs && epochs != prepared.Settings.Training.Epochs)
                 prepared = prepared with { Settings = prepared.Settings with { Training = prepared.Settings.Training with { Epochs = epochs } } };
-            changesEpochLimit = options.Epochs is not null && run.State?.EpochLimit is { } before && before != options.Epochs;
-            if (changesEpochLimit) progress.Message($"epoch limit: {run.State!.EpochLimit} -> {options.Epochs}");
+            changesEpochLimit = epochLimit is not null && run.State?.EpochLimit is { } before && before != epochLimit;
+            if (changesEpochLimit) progress.Message($"epoch limit: {run.State!.EpochLimit} -> {epochLimit}");
         }
         else
         {
-            if (options.RunDir is { } dir && string.IsNullOrWhiteSpace(dir))
+            var (runConfig, trainingSettings, runDir) = (TrainingRequest.NewRun)request;
+            if (runDir is { } dir && string.IsNullOrWhiteSpace(dir))
                 throw new ConfigurationError("--run-dir", "\"\"", "must name a folder (leave --run-dir out for runs/<run-id>/)");
-            prepared = Prepare(options);
+            prepared = Prepare(runConfig, trainingSettings);
             AkkaSettingsCheck.Check(prepared.Config.AkkaOverrides);
-            folderExisted = options.RunDir is not null && Directory.Exists(Path.GetFullPath(options.RunDir));
-            (runId, folder) = RunFolder.Create(options.RunDir, (id, path) => RunPreflight.CheckOutputPaths(prepared.Config.Callbacks, new RunPaths(path, id)));
+            folderExisted = runDir is not null && Directory.Exists(Path.GetFullPath(runDir));
+            (runId, folder) = RunFolder.Create(runDir, (id, path) => RunPreflight.CheckOutputPaths(prepared.Config.Callbacks, new RunPaths(path, id)));
             var runConf = RunFolder.EffectiveConfig(prepared.Config.Text, prepared.Settings);
             File.WriteAllText(Path.Combine(folder, RunFolder.ConfigCopy), runConf);
             fingerprint = RunFingerprint.Of(runConf, prepared.Settings.Data.Path);
@@ -141,46 +125,50 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
         var wall = Stopwatch.StartNew();
 
         var threads = settings.ThreadsPerWorker(Environment.ProcessorCount);
-        var factory = new TorchReplicaFactory(split, settings.Model, settings.Optimizer, training.Seed, threads);
-        var setup = new WorkerSetup(0, split.Train.Count, split.Validation.Count, training.GlobalBatch,
-            training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery);
+        var factory = RunWorker.Factory(settings, split, threads);
+        var setup = RunWorker.Setup(0, settings, split);
         var supervisorSettings = SupervisorSettingsFor(runId, folder, prepared) with
         {
             ConfigSha256 = fingerprint.ConfigSha256, DataSha256 = fingerprint.DataSha256, ConfigSettings = fingerprint.Settings,
             ChangesEpochLimit = changesEpochLimit,
         };
 
-        progress.Message($"{(options.Resume is null ? "run" : "resuming run")} {runId}: {training.Workers} worker(s) x {threads} thread(s), sync = {supervisorSettings.Sync}, " +
+        progress.Message($"{(isResume ? "resuming run" : "run")} {runId}: {training.Workers} worker(s) x {threads} thread(s), sync = {supervisorSettings.Sync}, " +
                          $"{split.Train.Count} training / {split.Validation.Count} validation samples, folder {folder}");
 
         RunOutcome outcome;
-        // Ctrl+C: the first one ends the run here (the journal keeps every epoch completed, so it can be
-        // resumed); a second one ends the process at once, as Ctrl+C usually does.
-        var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = interrupted.TrySetResult());
         var config = AkkaConfig.ForSqlite(Path.Combine(folder, RunFolder.JournalFile), prepared.Config.AkkaOverrides);
-        var system = ActorSystem.Create("coordinator", BootstrapSetup.Create().WithConfig(config).And(PluginStartFailures.Filter(config)));
+        var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var akka = HostedActorSystem.Start("coordinator", config, [PluginStartFailures.Filter(config)]);
+        var system = akka.System;
         try
         {
-            var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             var bridge = system.ActorOf(ProgressBridge.Props(progress, finished, new TensorBoardTarget(folder, settings.Reporting.TensorBoardUpdateFreq)), "progress");
             system.ActorOf(PluginStartWatch.Props(bridge), "plugin-start-watch");
             var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, bridge), "supervisor");
+            akka.Registry.Register<TrainingSupervisor>(supervisor);
             bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
             system.ActorOf(WorkerGroup.Props(setup, Enumerable.Range(0, training.Workers), factory, supervisor), "workers");
-            Task.WaitAny(finished.Task, interrupted.Task);
-            if (!finished.Task.IsCompleted) return Interrupted(system, runId, folder);
+            // Cancelled: the journal keeps every epoch completed, so the run can be resumed; nothing more is written.
+            try
+            {
+                finished.Task.Wait(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return new TrainingResult(runId, folder, null);
+            }
             outcome = finished.Task.Result;
         }
         finally
         {
-            system.Terminate().Wait(TimeSpan.FromSeconds(30));
+            akka.Stop(TimeSpan.FromSeconds(30));
         }
         // The run could not be read back: nothing was decided or persisted, and no run file is written. A new
         // run's folder holds only what this process made (run.conf, an empty journal): it goes, as after bad input.
         if (outcome.RecoveryFailure is { } failure)
         {
-            if (options.Resume is not null) throw new RunCannotStart($"{failure}; the run was not resumed");
+            if (isResume) throw new RunCannotStart($"{failure}; the run was not resumed");
             RunFolder.RemoveUnstarted(folder, removeFolder: !folderExisted);
             throw new RunCannotStart($"{failure}; the run did not start (nothing was left in {folder})");
         }
@@ -189,18 +177,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
             with { WallSeconds = wall.Elapsed.TotalSeconds };
         RunOutputs.Write(folder, summary, outcome.Epochs, progress.Message);
         progress.Finished(summary, folder, summary.FinalModel is { } model ? Path.Combine(folder, model) : null);
-        return summary.Status == RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
-    }
-
-    // The live display ends first (no half-drawn bar), then what happened and how to go on. Nothing is
-    // written to the run folder: it stays an unfinished run, which --resume continues.
-    private int Interrupted(ActorSystem system, string runId, string folder)
-    {
-        system.Terminate().Wait(TimeSpan.FromSeconds(30));
-        progress.Dispose();
-        progress.Message($"Run {runId} interrupted (Ctrl+C); the epochs completed so far are kept in {folder}");
-        progress.Message($"  resume it with: coordinator train --resume {folder}");
-        return ExitCodes.Interrupted;
+        return new TrainingResult(runId, folder, summary);
     }
 
     /// <summary>The supervisor's settings for a prepared run (also used by cluster nodes).</summary>
@@ -213,7 +190,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
             prepared.Config.Callbacks, settings.Optimizer.LearningRate, training.Sync.ToString().ToLowerInvariant(), training.Seed,
             prepared.Config.Sha256, training.EpochTimeout ?? TimeSpan.FromMinutes(5), training.SnapshotEvery)
         {
-            MinWorkers = training.MinWorkers, MaxWorkers = training.MaxWorkers, MaxRestarts = training.MaxRestarts,
+            Membership = training.Membership,
         };
     }
 

@@ -3,7 +3,6 @@ using Coordinator.Actors.Workers;
 using Coordinator.Configuration;
 using Coordinator.Core.Data;
 using Coordinator.Core.Replicas;
-using Coordinator.Training;
 
 namespace Coordinator.Cli.Distributed;
 
@@ -21,9 +20,6 @@ public static class WorkerAssignment
         var training = settings.Training;
         var split = DataSplitter.Split(TabularCsvLoader.Load(dataPath, settings.Data.Format), settings.Data.ValidationSplit, training.Seed);
         var threads = training.ThreadsPerWorker > 0 ? training.ThreadsPerWorker : 1; // nodes may share cores: one unless set
-        var factory = new TorchReplicaFactory(split, settings.Model, settings.Optimizer, training.Seed, threads);
-        var setup = new WorkerSetup(assignment.WorkerIndex, split.Train.Count, split.Validation.Count, training.GlobalBatch,
-            training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery);
-        return (setup, factory);
+        return (Train.RunWorker.Setup(assignment.WorkerIndex, settings, split), Train.RunWorker.Factory(settings, split, threads));
     }
 }

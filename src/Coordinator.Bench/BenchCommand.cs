@@ -6,13 +6,13 @@ using Coordinator.Cli.Bench.Trials;
 namespace Coordinator.Cli.Bench;
 
 /// <summary>
-/// <c>coordinator bench</c>: the performance goals (B1..B6), each a comparison measured side by
+/// <c>coordinator-bench</c>: the performance goals (B1..B6), each a comparison measured side by
 /// side in one run, after a warm-up, reported as a median with its spread. Trainings run in child
 /// processes of this executable (<c>--trial</c>, hidden), one at a time.
 /// </summary>
 public static class BenchCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static RootCommand Create(TextWriter stdout)
     {
         var quick = new Option<bool>("--quick") { Description = "fewer rounds and shorter trainings (under 3 minutes on 2 cores)" };
         var json = new Option<FileInfo?>("--json") { Description = "also write every figure (each trial's epoch times, every pair) to this JSON file" };
@@ -20,7 +20,7 @@ public static class BenchCommand
         var tiny = new Option<bool>("--tiny") { Description = "a tiny model and one round: checks the output, not the figures", Hidden = true };
         var data = new Option<FileInfo?>("--data") { Description = "digits.csv.gz (default: data/digits.csv.gz of the clone)", Hidden = true };
         var trial = new Option<string?>("--trial") { Description = "run one trial (a TrialSpec in a JSON file) and print its result", Hidden = true };
-        var command = new Command("bench", "Measure the coordinator against its performance goals B1..B6, as comparisons measured side by side.")
+        var command = new RootCommand("Measure the coordinator against its performance goals B1..B6, as comparisons measured side by side.")
         {
             quick, json, only, tiny, data, trial,
         };
@@ -38,7 +38,7 @@ public static class BenchCommand
                 return ExitCodes.BadInput;
             }
             ids = BenchPlan.AllIds.Where(ids.Contains).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var report = Run(plan, ids, Workload.FindDigits(parse.GetValue(data)?.FullName), string.Join(" ", parse.Tokens.Skip(1).Select(t => t.Value)), stdout);
+            var report = Run(plan, ids, Workload.FindDigits(parse.GetValue(data)?.FullName), string.Join(" ", parse.Tokens.Select(t => t.Value)), stdout);
             if (parse.GetValue(json) is { } file)
                 File.WriteAllText(file.FullName, JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport));
             return ExitCodes.Ok;
@@ -54,7 +54,7 @@ public static class BenchCommand
         void Log(string message) => stdout.WriteLine($"  {message}");
         var machine = BenchReport.DescribeMachine();
         var loadAtStart = BenchReport.LoadAverage();
-        stdout.WriteLine($"coordinator bench {arguments}".TrimEnd() + $" ({plan.Name} run)");
+        stdout.WriteLine($"coordinator-bench {arguments}".TrimEnd() + $" ({plan.Name} run)");
         stdout.WriteLine($"machine: {machine}");
         stdout.WriteLine($"load average (1, 5, 15 min) at start: {loadAtStart}");
 
@@ -104,7 +104,7 @@ public static class BenchCommand
 
         // In the order of the issue; B3s and B3b-acc after the comparison they belong to.
         comparisons = comparisons.OrderBy(c => BenchPlan.AllIds.Where(c.Id.StartsWith).MaxBy(id => id.Length) is { } group ? BenchPlan.AllIds.ToList().IndexOf(group) : int.MaxValue).ToList();
-        var report = new BenchReport($"coordinator bench {arguments}".Trim(), machine, loadAtStart, BenchReport.LoadAverage(), workloads, comparisons,
+        var report = new BenchReport($"coordinator-bench {arguments}".Trim(), machine, loadAtStart, BenchReport.LoadAverage(), workloads, comparisons,
             trials, TrialProcess.Failures.ToList(), wall.Elapsed.TotalSeconds);
         stdout.WriteLine($"load average at end: {report.LoadAtEnd}");
         stdout.WriteLine();

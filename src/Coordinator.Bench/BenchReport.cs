@@ -6,7 +6,7 @@ using Coordinator.Cli.Bench.Trials;
 
 namespace Coordinator.Cli.Bench;
 
-/// <summary>A whole <c>coordinator bench</c> run: where it ran, on what, and every comparison.</summary>
+/// <summary>A whole <c>coordinator-bench</c> run: where it ran, on what, and every comparison.</summary>
 public sealed record BenchReport(
     string Command, string Machine, string LoadAtStart, string LoadAtEnd, IReadOnlyList<string> Workloads,
     IReadOnlyList<Comparison> Comparisons, IReadOnlyList<TrialResult> Trials, IReadOnlyList<string> FailedTrials, double WallSeconds)

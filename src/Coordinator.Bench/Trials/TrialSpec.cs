@@ -1,7 +1,7 @@
 namespace Coordinator.Cli.Bench.Trials;
 
 /// <summary>
-/// One measured training, run in a process of its own (<c>coordinator bench --trial</c>) so that
+/// One measured training, run in a process of its own (<c>coordinator-bench --trial</c>) so that
 /// every trial starts with its own TorchSharp thread count, a fresh heap and a fresh JIT: either
 /// the coordinator (<see cref="TrialKind.Coordinator"/>, through <c>TrainingHost</c> with a run
 /// configuration, as <c>coordinator train</c> runs) or the bare TorchSharp loop.

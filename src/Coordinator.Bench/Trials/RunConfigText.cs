@@ -23,7 +23,7 @@ public static class RunConfigText
             akka.Add($"actor.serializers.coordinator = \"{typeof(CountingSerializer).FullName}, {typeof(CountingSerializer).Assembly.GetName().Name}\"");
         }
         return $$"""
-            # Written by coordinator bench for the trial "{{spec.Name}}".
+            # Written by coordinator-bench for the trial "{{spec.Name}}".
             data {
               path = "{{spec.DataPath.Replace("\\", "\\\\").Replace("\"", "\\\"")}}"
               header-lines = {{Workload.Format.HeaderLines}}
