@@ -18,11 +18,14 @@ public static class NodeHost
         NodeOptions options;
         Config clusterFile;
         NodeTlsMaterial? tls;
+        Core.Storage.FaultInjection faults;
         try
         {
             var configPath = NodeOptionsReader.ConfigPath(flags, environment, AkkaConfig.ClusterHoconFile);
             clusterFile = NodeConfigFile.Load(configPath);
             options = NodeOptionsReader.Read(flags, environment, clusterFile, configPath);
+            // Crash tests' knobs, read once here with the node's other variables.
+            faults = Core.Storage.FaultInjection.FromEnvironment(name => environment.GetValueOrDefault(name));
             tls = NodePreflight.Check(options);
         }
         catch (NodeOptionError e)
@@ -52,7 +55,7 @@ public static class NodeHost
         try
         {
             if (options.HealthFile is { } file) TrackHealth(system, file, stderr);
-            var exit = NodeActors.RunAsync(system, options, output, stop.Token).GetAwaiter().GetResult();
+            var exit = NodeActors.RunAsync(system, options, faults, output, stop.Token).GetAwaiter().GetResult();
             // Whatever the actors did, the node does not end as a member: leave (no-op if already done).
             CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).GetAwaiter().GetResult();
             return exit;

@@ -10,6 +10,7 @@ using Coordinator.Configuration;
 using Coordinator.Core;
 using Coordinator.Core.Data;
 using Coordinator.Core.Reporting;
+using Coordinator.Core.Storage;
 using Coordinator.Reporting;
 using Coordinator.Training;
 
@@ -142,8 +143,10 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
 
         var threads = settings.ThreadsPerWorker(Environment.ProcessorCount);
         var factory = new TorchReplicaFactory(split, settings.Model, settings.Optimizer, training.Seed, threads);
+        // Crash tests' knobs, read once here; the loops and the store are handed the policy.
+        var faults = FaultInjection.FromEnvironment();
         var setup = new WorkerSetup(0, split.Train.Count, split.Validation.Count, training.GlobalBatch,
-            training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery);
+            training.Seed, settings.Data.Shuffle, training.Sync, training.SyncEvery) { Faults = faults };
         var supervisorSettings = SupervisorSettingsFor(runId, folder, prepared) with
         {
             ConfigSha256 = fingerprint.ConfigSha256, DataSha256 = fingerprint.DataSha256, ConfigSettings = fingerprint.Settings,
@@ -165,7 +168,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
             var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             var bridge = system.ActorOf(ProgressBridge.Props(progress, finished, new TensorBoardTarget(folder, settings.Reporting.TensorBoardUpdateFreq)), "progress");
             system.ActorOf(PluginStartWatch.Props(bridge), "plugin-start-watch");
-            var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, bridge), "supervisor");
+            var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, bridge, new FileCheckpointStore(faults)), "supervisor");
             bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
             system.ActorOf(WorkerGroup.Props(setup, Enumerable.Range(0, training.Workers), factory, supervisor), "workers");
             Task.WaitAny(finished.Task, interrupted.Task);
