@@ -40,7 +40,8 @@ public static class CallbackRegistry
     /// into settings (use the fields' readers, which name the field, the value and what is allowed; unknown keys are
     /// refused after it returns); the settings' <see cref="CallbackSettings.Create"/> builds the callback; the
     /// callback's <see cref="TrainingCallback.SaveState"/> returns a <typeparamref name="TState"/>, stored under
-    /// <paramref name="stateDiscriminator"/> (default: <paramref name="name"/>) with <paramref name="stateJson"/>
+    /// <paramref name="stateDiscriminator"/> (default: the one it has if registered already, e.g. <c>stateless</c>
+    /// for <see cref="StatelessCallbackState"/>; else <paramref name="name"/>) with <paramref name="stateJson"/>
     /// (default: reflection, as the built-ins are written: camelCase, NaN and infinities by name).
     /// </summary>
     public static void Register<TSettings, TState>(string name, Func<HoconFields, TSettings> read,
@@ -56,7 +57,8 @@ public static class CallbackRegistry
                 if (taken.Settings == typeof(TSettings) && taken.State == typeof(TState)) return;
                 throw new ArgumentException($"the callback type \"{name}\" is registered already, with {taken.Settings.Name} and {taken.State.Name}", nameof(name));
             }
-            CallbackStateTypes.Register(stateDiscriminator ?? name, stateJson);
+            // A state type registered before (StatelessCallbackState, say) keeps its discriminator.
+            CallbackStateTypes.Register(stateDiscriminator ?? CallbackStateTypes.Find(typeof(TState))?.Discriminator ?? name, stateJson);
             _registered = _registered.Add(new Registration(name, typeof(TSettings), typeof(TState), fields => read(fields)));
         }
     }
