@@ -1,7 +1,17 @@
 namespace Coordinator.Callbacks;
 
-/// <summary>What a callback decided, as a value: the host (simulator or supervisor) acts on it.</summary>
-public abstract record CallbackDecision(string Source);
+/// <summary>
+/// What a callback decided, as a value: the host (simulator or supervisor) acts on it. The set is closed
+/// (a callback of any registered type, a user's too, decides with these): each is an effect every host knows
+/// how to carry out and record, so none can be dropped silently.
+/// </summary>
+public abstract record CallbackDecision
+{
+    private protected CallbackDecision(string source) => Source = source;
+
+    /// <summary>The callback that decided, as the engine names it (e.g. <c>early-stopping#2</c>).</summary>
+    public string Source { get; }
+}
 
 /// <summary>The learning rate changed from <see cref="From"/> to <see cref="To"/> at <see cref="Epoch"/>.</summary>
 public sealed record LearningRateChanged(string Source, int Epoch, double From, double To, LearningRateChangeReason Reason)

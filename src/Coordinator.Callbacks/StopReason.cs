@@ -15,4 +15,6 @@ public enum StopKind
     NonFiniteMonitor,
     /// <summary>TerminateOnNaN: a batch loss was NaN or infinite.</summary>
     NonFiniteLoss,
+    /// <summary>A callback's own rule (a callback registered by its user).</summary>
+    Requested,
 }

@@ -11,8 +11,8 @@ namespace Coordinator.Configuration;
 /// </summary>
 public static class CallbackConfigReader
 {
-    public static readonly IReadOnlyList<string> Types =
-        ["early-stopping", "reduce-lr-on-plateau", "learning-rate-scheduler", "model-checkpoint", "terminate-on-nan", "csv-logger"];
+    /// <summary>The callback types a configuration can name: <see cref="CallbackRegistry.Names"/>.</summary>
+    public static IReadOnlyList<string> Types => CallbackRegistry.Names;
 
     public static IReadOnlyList<CallbackSettings> ReadFile(string path)
     {
@@ -41,26 +41,26 @@ public static class CallbackConfigReader
 
     private static CallbackSettings ReadOne(HoconFields f)
     {
-        var type = f.RequireString("type", $"one of: {string.Join(", ", Types)}");
-        CallbackSettings settings = type switch
-        {
-            "early-stopping" => EarlyStopping(f),
-            "reduce-lr-on-plateau" => ReduceLrOnPlateau(f),
-            "learning-rate-scheduler" => Scheduler(f),
-            "model-checkpoint" => ModelCheckpoint(f),
-            "terminate-on-nan" => new TerminateOnNaNSettings { RaiseError = f.Bool("raise-error", false) },
-            "csv-logger" => new CsvLoggerSettings(f.RequireString("filename", "a file name, e.g. \"history.csv\""))
-            {
-                Separator = f.StringOrEmpty("separator") ?? ",", // "" is refused by the settings, as Python's csv refuses it
-                Append = f.Bool("append", false),
-            },
-            _ => throw new ConfigurationError(f.FieldPath("type"), type, $"unknown callback type; allowed: {string.Join(", ", Types)}"),
-        };
+        var type = f.RequireString("type", $"one of the registered callback types: {string.Join(", ", Types)}");
+        var registration = CallbackRegistry.Find(type)
+            ?? throw new ConfigurationError(f.FieldPath("type"), type, $"unknown callback type; registered: {string.Join(", ", Types)}");
+        var settings = registration.Read(f);
+        if (settings.Type != type)
+            throw new InvalidOperationException($"the reader registered for callback type \"{type}\" returned settings of type \"{settings.Type}\"");
         f.RejectUnknown(type);
         return settings;
     }
 
-    private static EarlyStoppingSettings EarlyStopping(HoconFields f) => new()
+    // The built-ins' readers, registered in CallbackRegistry.
+    internal static TerminateOnNaNSettings TerminateOnNaN(HoconFields f) => new() { RaiseError = f.Bool("raise-error", false) };
+
+    internal static CsvLoggerSettings CsvLogger(HoconFields f) => new(f.RequireString("filename", "a file name, e.g. \"history.csv\""))
+    {
+        Separator = f.StringOrEmpty("separator") ?? ",", // "" is refused by the settings, as Python's csv refuses it
+        Append = f.Bool("append", false),
+    };
+
+    internal static EarlyStoppingSettings EarlyStopping(HoconFields f) => new()
     {
         Monitor = f.String("monitor") ?? "val_loss",
         MinDelta = f.Double("min-delta", 0),
@@ -75,7 +75,7 @@ public static class CallbackConfigReader
         CheckFinite = f.Bool("check-finite", false),
     };
 
-    private static ReduceLrOnPlateauSettings ReduceLrOnPlateau(HoconFields f) => new()
+    internal static ReduceLrOnPlateauSettings ReduceLrOnPlateau(HoconFields f) => new()
     {
         Monitor = f.String("monitor") ?? "val_loss",
         Factor = f.Double("factor", 0.1),
@@ -87,7 +87,7 @@ public static class CallbackConfigReader
         MinLr = f.Double("min-lr", 0),
     };
 
-    private static ModelCheckpointSettings ModelCheckpoint(HoconFields f)
+    internal static ModelCheckpointSettings ModelCheckpoint(HoconFields f)
     {
         var filepath = f.RequireString("filepath", "a file name template, e.g. \"ckpt-{epoch:02d}-{val_loss:.4f}.weights\"");
         return new ModelCheckpointSettings(filepath)
@@ -113,7 +113,7 @@ public static class CallbackConfigReader
         throw new ConfigurationError(f.FieldPath("save-freq"), text, "must be \"epoch\" or a whole number of batches");
     }
 
-    private static LearningRateSchedulerSettings Scheduler(HoconFields f)
+    internal static LearningRateSchedulerSettings Scheduler(HoconFields f)
     {
         var schedule = f.Object("schedule")
             ?? throw ConfigurationError.Missing(f.FieldPath("schedule"), $"a schedule {{ kind = ... }}; kinds: {string.Join(", ", ScheduleKinds)}");

@@ -21,17 +21,20 @@ public sealed class LiveOutputsTests : IDisposable
     private readonly TempFolder _temp = new();
     private readonly string _folder;
     private readonly string _appended;
+    private readonly string _elsewhere; // as the issue tried it: an absolute name in a folder that does not exist yet
     private readonly Cli.Result _result;
     private readonly long _startedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
     public LiveOutputsTests()
     {
         _appended = _temp.Combine("elsewhere", "appended.csv");
+        _elsewhere = _temp.Combine("x", "mylog.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(_appended)!);
         File.WriteAllText(_appended, Older);
         var conf = _temp.File("live.conf", TestFiles.DigitsConfText(t => TestFiles.ReplaceOnce(t, "  { type = terminate-on-nan }\n",
             "  { type = terminate-on-nan }\n" +
             "  { type = csv-logger, filename = \"mylog.csv\" }\n" +
+            $"  {{ type = csv-logger, filename = \"{_elsewhere}\" }}\n" +
             $"  {{ type = csv-logger, filename = \"{_appended}\", separator = \";\", append = true }}\n") +
             $"\nreporting {{ tensorboard {{ update-freq = {UpdateFreq} }} }}\n"));
         _folder = _temp.Combine("run");
@@ -63,6 +66,13 @@ public sealed class LiveOutputsTests : IDisposable
         Assert.Equal(epochs.Select(e => Row(e, ',')), lines[1..^1]);
         // Last in the list, it saw the logs every other callback had completed: the same as history.csv.
         Assert.Equal(File.ReadAllText(Path.Combine(_folder, HistoryCsv.FileName)), text);
+    }
+
+    [Fact]
+    public void A_csv_logger_with_an_absolute_filename_in_a_new_folder_writes_the_same_rows_there()
+    {
+        Epochs_();
+        Assert.Equal(File.ReadAllText(Path.Combine(_folder, "mylog.csv")), File.ReadAllText(_elsewhere));
     }
 
     [Fact]

@@ -5,7 +5,6 @@ using Coordinator.Actors.Protocol;
 using Coordinator.Core.Data;
 using Coordinator.Core.Model;
 using Coordinator.Core.Replicas;
-using Coordinator.Core.Storage;
 
 namespace Coordinator.Actors.Workers;
 
@@ -47,7 +46,7 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
         for (var step = 0; step < plan.StepsPerEpoch; step++)
         {
             if (abandoned()) throw new OperationCanceledException("the epoch was abandoned");
-            FaultInjection.BeforeStep();
+            setup.Faults.BeforeStep();
             var batch = plan.Batch(order, step, a.Rank);
             var result = replica.ComputeGradients(batch);
             onBatch(new WorkerReports.BatchTrained(a.Rank, a.Epoch, step, result.LossSum, result.Count, a.Version));

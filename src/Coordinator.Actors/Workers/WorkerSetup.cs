@@ -1,5 +1,6 @@
 using Coordinator.Core.Data;
 using Coordinator.Core.Model;
+using Coordinator.Core.Storage;
 
 namespace Coordinator.Actors.Workers;
 
@@ -16,6 +17,9 @@ public sealed record WorkerSetup(
 {
     /// <summary>How often a worker asks the supervisor again to register (not yet answered, refused, or after a hand-over).</summary>
     public TimeSpan RegisterRetry { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Crash tests' fault injection in the training loop (held steps), set by the host; none otherwise.</summary>
+    public FaultInjection Faults { get; init; } = FaultInjection.None;
 
     /// <summary>The name the worker registers under; unique within the run (a node prefixes its address).</summary>
     public string Name { get; init; } = ActorName(Index);

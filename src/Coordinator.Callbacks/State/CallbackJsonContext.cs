@@ -11,6 +11,11 @@ namespace Coordinator.Callbacks.State;
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(EngineState))]
 [JsonSerializable(typeof(CallbackState))]
+[JsonSerializable(typeof(EarlyStoppingState))]
+[JsonSerializable(typeof(ReduceLrOnPlateauState))]
+[JsonSerializable(typeof(ModelCheckpointState))]
+[JsonSerializable(typeof(StatelessCallbackState))]
+[JsonSerializable(typeof(CsvLoggerState))]
 public sealed partial class CallbackJsonContext : JsonSerializerContext
 {
     public static string Serialize(EngineState state) => JsonSerializer.Serialize(state, Default.EngineState);

@@ -2,13 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Coordinator.Callbacks.State;
 
-/// <summary>Everything a callback remembers between epochs; plain data, serializable as JSON.</summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
-[JsonDerivedType(typeof(EarlyStoppingState), "early-stopping")]
-[JsonDerivedType(typeof(ReduceLrOnPlateauState), "reduce-lr-on-plateau")]
-[JsonDerivedType(typeof(ModelCheckpointState), "model-checkpoint")]
-[JsonDerivedType(typeof(StatelessCallbackState), "stateless")]
-[JsonDerivedType(typeof(CsvLoggerState), "csv-logger")]
+/// <summary>
+/// Everything a callback remembers between epochs; plain data, serializable as JSON. Stored with a
+/// <c>type</c> discriminator: each state type is registered with its own in <see cref="CallbackStateTypes"/>.
+/// </summary>
+[JsonConverter(typeof(CallbackStateJsonConverter))]
 public abstract record CallbackState;
 
 // Best: null is Keras's None (no value seen yet). States written before Keras 3.16's rule hold

@@ -47,7 +47,9 @@ public static class NodeCommand
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
-        return NodeHost.Run(options, clusterFile, tls, stdout, stderr);
+        // Crash tests' knobs, read once here with the node's other variables.
+        var faults = Core.Storage.FaultInjection.FromEnvironment(name => environment.GetValueOrDefault(name));
+        return NodeHost.Run(options, clusterFile, tls, faults, stdout, stderr);
     }
 
     private static Dictionary<string, string?> Environment()

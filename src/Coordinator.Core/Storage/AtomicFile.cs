@@ -10,9 +10,9 @@ public static class AtomicFile
 {
     public const string TemporaryMarker = ".partial-";
 
-    public static (string Sha256, long Bytes) Write(string path, Action<Stream> write) => Write(path, write, hashFile: true);
+    public static (string Sha256, long Bytes) Write(string path, Action<Stream> write) => Write(path, write, hashFile: true, null);
 
-    private static (string Sha256, long Bytes) Write(string path, Action<Stream> write, bool hashFile)
+    private static (string Sha256, long Bytes) Write(string path, Action<Stream> write, bool hashFile, FaultInjection? faults)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(folder);
@@ -24,7 +24,7 @@ public static class AtomicFile
                 write(file);
                 file.Flush(flushToDisk: true);
             }
-            FaultInjection.BeforeRename();
+            faults?.BeforeRename();
             var digest = hashFile ? Sha256Of(temporary) : "";
             var bytes = new FileInfo(temporary).Length;
             File.Move(temporary, path, overwrite: true);
@@ -41,10 +41,11 @@ public static class AtomicFile
     public static void WriteAllText(string path, string text) =>
         WriteAllBytes(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
 
-    /// <summary>Writes <paramref name="bytes"/> atomically; the SHA-256 is of the bytes in hand (no read-back).</summary>
-    public static (string Sha256, long Bytes) WriteAllBytes(string path, byte[] bytes)
+    /// <summary>Writes <paramref name="bytes"/> atomically; the SHA-256 is of the bytes in hand (no read-back).
+    /// <paramref name="faults"/> (crash tests) may hold the write before its rename.</summary>
+    public static (string Sha256, long Bytes) WriteAllBytes(string path, byte[] bytes, FaultInjection? faults = null)
     {
-        Write(path, stream => stream.Write(bytes, 0, bytes.Length), hashFile: false);
+        Write(path, stream => stream.Write(bytes, 0, bytes.Length), hashFile: false, faults);
         return (Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length);
     }
 

@@ -1,11 +1,12 @@
 namespace Coordinator.Core.Storage;
 
 /// <summary>The checkpoint store on a file system (a local disk, or a volume every supervisor node mounts).</summary>
-public sealed class FileCheckpointStore : ICheckpointStore
+/// <param name="faults">Crash tests' fault injection (held writes); <see cref="FaultInjection.None"/> otherwise.</param>
+public sealed class FileCheckpointStore(FaultInjection faults) : ICheckpointStore
 {
-    public static readonly FileCheckpointStore Instance = new();
+    public static readonly FileCheckpointStore Instance = new(FaultInjection.None);
 
-    public (string Sha256, long Bytes) Write(string path, byte[] data) => AtomicFile.WriteAllBytes(path, data);
+    public (string Sha256, long Bytes) Write(string path, byte[] data) => AtomicFile.WriteAllBytes(path, data, faults);
 
     public byte[] Read(string path) => File.ReadAllBytes(path);
 

@@ -6,6 +6,7 @@ using Coordinator.Cli.Train;
 using Coordinator.Configuration;
 using Coordinator.Core.Data;
 using Coordinator.Core.Reporting;
+using Coordinator.Core.Storage;
 using Coordinator.Reporting;
 
 namespace Coordinator.Cli.Distributed;
@@ -21,7 +22,7 @@ public static class ClusterNode
 {
     public const string SingletonName = "supervisor";
 
-    public static async Task<int> RunAsync(ActorSystem system, NodeOptions options, TextWriter output, CancellationToken ct)
+    public static async Task<int> RunAsync(ActorSystem system, NodeOptions options, FaultInjection faults, TextWriter output, CancellationToken ct)
     {
         var proxySettings = ClusterSingletonProxySettings.Create(system).WithRole(NodeRoles.Supervisor);
         // Subscribed before the proxy starts, so that it sees the proxy's first success.
@@ -36,7 +37,7 @@ public static class ClusterNode
             folder = runFolder;
             output.WriteLine($"run {runId}: folder {runFolder}; this node can host its supervisor");
             var progress = new PlainConsoleProgress(output);
-            system.ActorOf(ClusterSingletonManager.Props(SupervisorHost.Props(settings, assignment, progress, finished, updateFreq),
+            system.ActorOf(ClusterSingletonManager.Props(SupervisorHost.Props(settings, assignment, progress, finished, updateFreq, new FileCheckpointStore(faults)),
                 PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system).WithRole(NodeRoles.Supervisor)), SingletonName);
         }
 
@@ -44,7 +45,11 @@ public static class ClusterNode
         if (options.IsWorker)
         {
             var scratch = Path.Combine(Path.GetTempPath(), "coordinator-node", $"{options.Host}-{options.Port}");
-            system.ActorOf(WorkerNode.Props(proxy, $"{options.Host}:{options.Port}", a => WorkerAssignment.Build(a, scratch), output, workerDone),
+            system.ActorOf(WorkerNode.Props(proxy, $"{options.Host}:{options.Port}", a =>
+            {
+                var (setup, factory) = WorkerAssignment.Build(a, scratch);
+                return (setup with { Faults = faults }, factory);
+            }, output, workerDone),
                 "worker-node");
         }
 

@@ -3,6 +3,7 @@ using Coordinator.Actors.Protocol;
 using Coordinator.Actors.Supervision;
 using Coordinator.Cli.Hosting;
 using Coordinator.Cli.Train;
+using Coordinator.Core.Storage;
 using Coordinator.Reporting;
 
 namespace Coordinator.Cli.Distributed;
@@ -18,11 +19,11 @@ public sealed class SupervisorHost : ReceiveActor
     private int _assigned;
 
     public SupervisorHost(SupervisorSettings settings, NodeMessages.Assignment assignment, ITrainingProgress progress,
-        TaskCompletionSource<RunOutcome> finished, int? tensorBoardUpdateFreq)
+        TaskCompletionSource<RunOutcome> finished, int? tensorBoardUpdateFreq, ICheckpointStore? store)
     {
         var bridge = Context.ActorOf(ProgressBridge.Props(progress, finished, new TensorBoardTarget(settings.RunFolder, tensorBoardUpdateFreq)), "progress");
         Context.ActorOf(PluginStartWatch.Props(bridge), "plugin-start-watch");
-        var supervisor = Context.ActorOf(TrainingSupervisor.Props(settings, bridge), "run");
+        var supervisor = Context.ActorOf(TrainingSupervisor.Props(settings, bridge, store), "run");
         bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
 
         Receive<NodeMessages.RequestAssignment>(_ => Sender.Tell(assignment with { WorkerIndex = _assigned++ }));
@@ -30,6 +31,6 @@ public sealed class SupervisorHost : ReceiveActor
     }
 
     public static Props Props(SupervisorSettings settings, NodeMessages.Assignment assignment, ITrainingProgress progress,
-        TaskCompletionSource<RunOutcome> finished, int? tensorBoardUpdateFreq = null) =>
-        Akka.Actor.Props.Create(() => new SupervisorHost(settings, assignment, progress, finished, tensorBoardUpdateFreq));
+        TaskCompletionSource<RunOutcome> finished, int? tensorBoardUpdateFreq = null, ICheckpointStore? store = null) =>
+        Akka.Actor.Props.Create(() => new SupervisorHost(settings, assignment, progress, finished, tensorBoardUpdateFreq, store));
 }

@@ -10,9 +10,9 @@ namespace Coordinator.Cli.Node;
 /// </summary>
 public static class NodeActors
 {
-    public static Task<int> RunAsync(ActorSystem system, NodeOptions options, TextWriter stdout, CancellationToken ct)
+    public static Task<int> RunAsync(ActorSystem system, NodeOptions options, Core.Storage.FaultInjection faults, TextWriter stdout, CancellationToken ct)
     {
         system.ActorOf(MembershipLog.Props(stdout), "membership-log");
-        return Distributed.ClusterNode.RunAsync(system, options, stdout, ct);
+        return Distributed.ClusterNode.RunAsync(system, options, faults, stdout, ct);
     }
 }

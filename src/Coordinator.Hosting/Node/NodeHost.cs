@@ -15,7 +15,8 @@ public static class NodeHost
 {
     /// <param name="clusterFile">The node's HOCON file with the shipped defaults under it (<see cref="NodeConfigFile.Load"/>).</param>
     /// <param name="tls">The certificates <see cref="NodePreflight.Check"/> loaded, with TLS on.</param>
-    public static int Run(NodeOptions options, Config clusterFile, NodeTlsMaterial? tls, TextWriter stdout, TextWriter stderr)
+    /// <param name="faults">The crash tests' knobs, read once from the node's environment.</param>
+    public static int Run(NodeOptions options, Config clusterFile, NodeTlsMaterial? tls, Core.Storage.FaultInjection faults, TextWriter stdout, TextWriter stderr)
     {
         var output = TextWriter.Synchronized(stdout);
         output.WriteLine(Describe(options, tls));
@@ -40,7 +41,7 @@ public static class NodeHost
         try
         {
             if (options.HealthFile is { } file) TrackHealth(system, file, stderr);
-            var exit = NodeActors.RunAsync(system, options, output, stop.Token).GetAwaiter().GetResult();
+            var exit = NodeActors.RunAsync(system, options, faults, output, stop.Token).GetAwaiter().GetResult();
             // Whatever the actors did, the node does not end as a member: leave (no-op if already done).
             CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).GetAwaiter().GetResult();
             return exit;

@@ -9,6 +9,7 @@ using Coordinator.Configuration;
 using Coordinator.Core;
 using Coordinator.Core.Data;
 using Coordinator.Core.Reporting;
+using Coordinator.Core.Storage;
 using Coordinator.Reporting;
 using Coordinator.Training;
 
@@ -126,7 +127,9 @@ public sealed class TrainingHost(ITrainingProgress progress)
 
         var threads = settings.ThreadsPerWorker(Environment.ProcessorCount);
         var factory = RunWorker.Factory(settings, split, threads);
-        var setup = RunWorker.Setup(0, settings, split);
+        // Crash tests' knobs, read once here; the loops and the store are handed the policy.
+        var faults = FaultInjection.FromEnvironment();
+        var setup = RunWorker.Setup(0, settings, split) with { Faults = faults };
         var supervisorSettings = SupervisorSettingsFor(runId, folder, prepared) with
         {
             ConfigSha256 = fingerprint.ConfigSha256, DataSha256 = fingerprint.DataSha256, ConfigSettings = fingerprint.Settings,
@@ -145,7 +148,7 @@ public sealed class TrainingHost(ITrainingProgress progress)
         {
             var bridge = system.ActorOf(ProgressBridge.Props(progress, finished, new TensorBoardTarget(folder, settings.Reporting.TensorBoardUpdateFreq)), "progress");
             system.ActorOf(PluginStartWatch.Props(bridge), "plugin-start-watch");
-            var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, bridge), "supervisor");
+            var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, bridge, new FileCheckpointStore(faults)), "supervisor");
             akka.Registry.Register<TrainingSupervisor>(supervisor);
             bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
             system.ActorOf(WorkerGroup.Props(setup, Enumerable.Range(0, training.Workers), factory, supervisor), "workers");
