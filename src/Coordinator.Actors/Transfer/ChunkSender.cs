@@ -55,7 +55,7 @@ internal sealed class ChunkSender : ReceiveActor, IWithTimers
         {
             if (++_timeouts > _settings.Retries)
             {
-                Fail($"no acknowledgement of chunk {_window.Acked + 1} of {_window.Count} after {_timeouts} waits of {_settings.AckTimeout.TotalSeconds:0}s");
+                Fail($"no acknowledgement of chunk {_window.Acked + 1} of {_window.Count} after {_timeouts} waits of {_settings.AckTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}s");
                 return;
             }
             SendChunks(_window.TimedOut());
