@@ -88,7 +88,7 @@ public sealed class PayloadTransferTests() : TestKit(Remote())
     public async Task A_node_that_never_acknowledges_makes_the_transfer_fail_back_to_its_sender()
     {
         // This system never starts its endpoint: the chunks find no one, no acknowledgement comes.
-        var other = ActorSystem.Create("other", Remote("coordinator.transfer { ack-timeout = 500ms, retries = 1 }"));
+        var other = ActorSystem.Create("other", Remote("akka.coordinator.transfer { ack-timeout = 500ms, retries = 1 }"));
         try
         {
             var sender = new Akka.TestKit.TestProbe(other, new Akka.TestKit.Xunit2.XunitAssertions());

@@ -3,7 +3,7 @@ using Akka.Configuration;
 namespace Coordinator.Actors.Transfer;
 
 /// <summary>
-/// How chunked transfers go (<c>coordinator.transfer</c> in HOCON; these defaults otherwise). A chunk never
+/// How chunked transfers go (<c>akka.coordinator.transfer</c> in HOCON; these defaults otherwise). A chunk never
 /// exceeds half the remoting frame (<c>akka.remote.dot-netty.tcp.maximum-frame-size</c>), whatever is configured.
 /// </summary>
 /// <param name="ChunkBytes">Payload bytes per chunk.</param>
@@ -18,7 +18,7 @@ public sealed record TransferSettings(int ChunkBytes, int Window, TimeSpan AckTi
 
     public static TransferSettings From(Config config)
     {
-        var section = config.HasPath("coordinator.transfer") ? config.GetConfig("coordinator.transfer") : Config.Empty;
+        var section = config.HasPath("akka.coordinator.transfer") ? config.GetConfig("akka.coordinator.transfer") : Config.Empty;
         var chunk = section.GetByteSize("chunk-size", null) ?? Default.ChunkBytes;
         var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", null);
         if (frame is { } f) chunk = Math.Min(chunk, f / 2);
