@@ -60,22 +60,14 @@ public sealed class ChunkAssemblerTests
         Assert.Equal(Payload, assembler.Payload);
     }
 
-    [Fact]
-    public void Chunks_that_bring_more_bytes_than_announced_are_an_error_naming_both_sizes()
+    [Theory]
+    [InlineData(500, "chunk 1 of 2 brings 300 bytes after 300: more than the 500 bytes announced")]
+    [InlineData(1000, "the 2 chunks brought 600 bytes; 1000 bytes were announced")]
+    public void Chunks_that_bring_more_or_fewer_bytes_than_announced_are_an_error_naming_both_sizes(long announced, string error)
     {
-        var assembler = new ChunkAssembler(2, 500, Sha);
-        assembler.Accept(0, 2, 500, Chunk(0));
-        var e = Assert.Throws<ChunkAssemblyException>(() => assembler.Accept(1, 2, 500, Chunk(1)));
-        Assert.Equal("chunk 1 of 2 brings 300 bytes after 300: more than the 500 bytes announced", e.Message);
-    }
-
-    [Fact]
-    public void Chunks_that_bring_fewer_bytes_than_announced_are_an_error_naming_both_sizes()
-    {
-        var assembler = new ChunkAssembler(2, 1000, Sha);
-        assembler.Accept(0, 2, 1000, Chunk(0));
-        var e = Assert.Throws<ChunkAssemblyException>(() => assembler.Accept(1, 2, 1000, Chunk(1)));
-        Assert.Equal("the 2 chunks brought 600 bytes; 1000 bytes were announced", e.Message);
+        var assembler = new ChunkAssembler(2, announced, Sha);
+        assembler.Accept(0, 2, announced, Chunk(0));
+        Assert.Equal(error, Assert.Throws<ChunkAssemblyException>(() => assembler.Accept(1, 2, announced, Chunk(1))).Message);
     }
 
     [Fact]
