@@ -26,6 +26,11 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
         new WorkerCommands.Evaluate(9, 1, 3),
         new WorkerCommands.RunEnded(20, "completed"),
         new WorkerReports.RegisterWorker("node-2:4053/worker-0", 4810),
+        new WorkerReports.RegisterWorker("node-2:4053/worker-0", 4810, "d474"),
+        new WorkerCommands.RegistrationRejected("worker w was refused: its data file has SHA-256 a, the run's data has SHA-256 b"),
+        new NodeMessages.Assignment("digits", "data { path = x.csv }", "/training/hocon", 2),
+        new TransferMessages.ChunkAcked(3, 17),
+        new TransferMessages.ChunkRejected(3, "size"),
         new WorkerReports.BatchTrained(1, 3, 14, 12.5, 32, 12),
         new WorkerReports.EpochTrained(1, 3, 23, 100.25, 700, 720, 20.5, 170, 180, 123456, "abcdef0123456789", 12),
         new WorkerReports.EpochAborted(3, 13),
@@ -108,5 +113,36 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
         var serializer = (CoordinatorSerializer)Sys.Serialization.FindSerializerForType(typeof(WorkerCommands.StopEpoch));
         var e = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([], "no-such.v9"));
         Assert.Contains("no-such.v9", e.Message);
+    }
+
+    [Fact]
+    public void Weights_and_states_travel_as_raw_bytes_behind_a_nine_byte_header()
+    {
+        var payload = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray();
+        foreach (var message in new object[]
+                 {
+                     new WorkerCommands.LoadWeights(8, payload), new WorkerCommands.LoadTrainingState(8, payload),
+                     new WorkerReports.WeightsCaptured(7, payload), new WorkerReports.TrainingStateCaptured(7, payload),
+                 })
+        {
+            var serializer = Sys.Serialization.FindSerializerFor(message);
+            var bytes = serializer.ToBinary(message);
+            Assert.Equal(9 + payload.Length, bytes.Length); // not base64 in JSON
+            Assert.Equal(Text(message), Text(Sys.Serialization.Deserialize(bytes, serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, message))));
+        }
+    }
+
+    [Fact]
+    public void A_payload_chunk_keeps_its_actors_and_bytes()
+    {
+        var chunk = new TransferMessages.PayloadChunk(5, 2, 9, 123_456, "ab12", TestActor, null, 1701, "weights-captured.v2", [1, 2, 3, 250]);
+        var serializer = Sys.Serialization.FindSerializerFor(chunk);
+        var back = (TransferMessages.PayloadChunk)Sys.Serialization.Deserialize(serializer.ToBinary(chunk), serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, chunk));
+        Assert.Equal((5L, 2, 9, 123_456L, "ab12", 1701, "weights-captured.v2"),
+            (back.TransferId, back.Index, back.Count, back.TotalBytes, back.Sha256, back.SerializerId, back.Manifest));
+        Assert.Equal(TestActor, back.Target);
+        Assert.Null(back.From);
+        Assert.Equal(chunk.Data, back.Data);
     }
 }

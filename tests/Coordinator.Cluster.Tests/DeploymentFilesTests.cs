@@ -182,12 +182,13 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
-    public void Supervisor_nodes_mount_the_run_configuration_and_its_data_read_only()
+    public void Every_node_mounts_the_run_configuration_and_its_data_read_only()
     {
-        foreach (var node in Nodes.Where(n => n.Roles.Contains(NodeRoles.Supervisor)))
+        // Supervisors read the run; workers read the data it names themselves, at the same path.
+        foreach (var node in Nodes)
         {
-            var run = Interpolated(node.Environment["COORDINATOR_RUN"]);
-            Assert.Equal("/training/hocon/digits.conf", run);
+            if (node.Roles.Contains(NodeRoles.Supervisor))
+                Assert.Equal("/training/hocon/digits.conf", Interpolated(node.Environment["COORDINATOR_RUN"]));
             var mounts = ((YamlSequenceNode)node.Child("volumes")!).Children.Cast<YamlScalarNode>().Select(v => Interpolated(v.Value!)).ToList();
             // digits.conf's data path is ../data/digits.csv.gz: the repository's layout, kept in the container.
             Assert.Contains("./hocon:/training/hocon:ro", mounts);

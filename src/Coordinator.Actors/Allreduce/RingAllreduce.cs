@@ -13,14 +13,19 @@ namespace Coordinator.Actors.Allreduce;
 /// finished round r-1, which needed every member to have started r-1 and so to have finished r-2, so
 /// the successor has applied all of this member's round r-2 chunks before their buffers are written
 /// again. (Fresh arrays of megabytes per send were large-object allocations that cost gen-2 collections.)
+/// No message exceeds <paramref name="maxChunkFloats"/>: a longer vector runs as k rings side by side, each
+/// over its own N pieces (piece p belongs to ring p / N and plays chunk p mod N there), so a remoting frame
+/// never limits the model's size.
 /// </summary>
-internal sealed class RingAllreduce(int rank, int size)
+internal sealed class RingAllreduce(int rank, int size, int maxChunkFloats = int.MaxValue)
 {
     private readonly Queue<AllreduceMessages.RingChunk> _early = new();
     private float[]? _vector;
     private long _round = -1;
-    private readonly float[]?[] _buffers = new float[2 * 2 * Math.Max(size - 1, 0)][];
+    private float[]?[] _buffers = [];
     private int _set;
+    private int _rings = 1; // rings side by side: ceil(chunk length / maxChunkFloats)
+    private int _finished;  // of them, those whose last step this member has applied in this round
 
     public long BytesSent { get; private set; }
 
@@ -34,7 +39,11 @@ internal sealed class RingAllreduce(int rank, int size)
         _round = round;
         _vector = vector;
         _set = 1 - _set;
-        Send(0, rank, send);
+        _finished = 0;
+        var chunk = ((long)vector.Length + size - 1) / size;
+        var rings = (int)Math.Max(1, (chunk + maxChunkFloats - 1) / maxChunkFloats);
+        if (rings != _rings || _buffers.Length == 0) (_rings, _buffers) = (rings, new float[2 * 2 * (size - 1) * rings][]);
+        for (var ring = 0; ring < _rings; ring++) Send(0, ring * size + rank, send);
         float[]? done = null;
         while (done is null && _early.Count > 0) done = Apply(_early.Dequeue(), send);
         return done;
@@ -69,6 +78,7 @@ internal sealed class RingAllreduce(int rank, int size)
             Send(chunk.Step + 1, chunk.Chunk, send); // the chunk just updated is the one to pass on
             return null;
         }
+        if (++_finished < _rings) return null;
         _vector = null;
         return vector;
     }
@@ -78,17 +88,18 @@ internal sealed class RingAllreduce(int rank, int size)
     private void Send(int step, int chunkIndex, Action<AllreduceMessages.RingChunk> send)
     {
         var (start, length) = Range(chunkIndex, _vector!.Length);
-        var slot = _set * 2 * (size - 1) + step;
+        var slot = ((_set * 2 * (size - 1)) + step) * _rings + chunkIndex / size;
         var data = _buffers[slot] is { } reused && reused.Length == length ? reused : _buffers[slot] = new float[length];
         _vector.AsSpan(start, length).CopyTo(data);
         BytesSent += Serialization.CoordinatorSerializer.ChunkSize(length);
         send(new AllreduceMessages.RingChunk(_round, step, chunkIndex, data));
     }
 
-    private (int Start, int Length) Range(int chunk, int total)
+    private (int Start, int Length) Range(int piece, int total)
     {
-        var start = (int)((long)chunk * total / size);
-        var end = (int)((long)(chunk + 1) * total / size);
+        var pieces = (long)size * _rings;
+        var start = (int)(piece * (long)total / pieces);
+        var end = (int)((piece + 1) * (long)total / pieces);
         return (start, end - start);
     }
 }

@@ -17,6 +17,10 @@ public static class WorkerCommands
     /// <summary>The run has as many workers as it takes (max-workers); the worker asks again later.</summary>
     public sealed record RegistrationRefused(string Reason) : ICoordinatorMessage;
 
+    /// <summary>The worker cannot take part in this run (its data is not the run's data, by SHA-256): it stops
+    /// and tells its parent (a worker node reports it and exits with an error).</summary>
+    public sealed record RegistrationRejected(string Reason) : ICoordinatorMessage;
+
     /// <summary>
     /// Train one epoch at this learning rate as member <see cref="Rank"/> of <see cref="Ring"/>
     /// (worker i sends allreduce chunks to Ring[i + 1 mod N] and trains on shard i of N), then report.
@@ -44,11 +48,11 @@ public static class WorkerCommands
     public sealed record HashTrainingState(long RequestId) : ICoordinatorMessage;
 
     /// <summary>Load these weights (every member, so the replicas stay identical).</summary>
-    public sealed record LoadWeights(long RequestId, byte[] Weights) : ICoordinatorMessage;
+    public sealed record LoadWeights(long RequestId, byte[] Weights) : ICoordinatorMessage, TransferMessages.ILargeMessage;
 
     /// <summary>Load a training state captured earlier (verified by the supervisor); null rebuilds the
     /// replica as it was at the start of the run (the seed decides it).</summary>
-    public sealed record LoadTrainingState(long RequestId, byte[]? State) : ICoordinatorMessage;
+    public sealed record LoadTrainingState(long RequestId, byte[]? State) : ICoordinatorMessage, TransferMessages.ILargeMessage;
 
     /// <summary>Evaluate the current replica on share <see cref="Rank"/> of <see cref="Workers"/> of the training and validation sets.</summary>
     public sealed record Evaluate(long RequestId, int Rank, int Workers) : ICoordinatorMessage;

@@ -4,8 +4,10 @@ namespace Coordinator.Actors.Protocol;
 public static class WorkerReports
 {
     /// <summary>The worker's replica is built; it asks to take part in the run (again, after a supervisor
-    /// hand-over). <see cref="Name"/> identifies it in events and messages.</summary>
-    public sealed record RegisterWorker(string Name, int ParameterCount) : ICoordinatorMessage;
+    /// hand-over). <see cref="Name"/> identifies it in events and messages. <see cref="DataSha256"/> is the SHA-256 of
+    /// the data file it read (null: it reads the same file as the supervisor, in the same process); the supervisor
+    /// rejects a worker whose data is not the run's.</summary>
+    public sealed record RegisterWorker(string Name, int ParameterCount, string? DataSha256 = null) : ICoordinatorMessage;
 
     /// <summary>One training step done: the loss summed over the worker's samples of that step.</summary>
     public sealed record BatchTrained(int Worker, int Epoch, int Step, double LossSum, int Count, long Version) : ICoordinatorMessage;
@@ -24,9 +26,9 @@ public static class WorkerReports
     /// <summary>The worker let go of the attempt <see cref="Version"/> of <see cref="Epoch"/>.</summary>
     public sealed record EpochAborted(int Epoch, long Version) : ICoordinatorMessage;
 
-    public sealed record WeightsCaptured(long RequestId, byte[] Weights) : ICoordinatorMessage;
+    public sealed record WeightsCaptured(long RequestId, byte[] Weights) : ICoordinatorMessage, TransferMessages.ILargeMessage;
 
-    public sealed record TrainingStateCaptured(long RequestId, byte[] State) : ICoordinatorMessage;
+    public sealed record TrainingStateCaptured(long RequestId, byte[] State) : ICoordinatorMessage, TransferMessages.ILargeMessage;
 
     public sealed record TrainingStateHashed(long RequestId, string Sha256) : ICoordinatorMessage;
 

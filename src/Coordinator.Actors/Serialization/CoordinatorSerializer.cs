@@ -22,13 +22,20 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
     private const string StartEpochManifest = "start-epoch.v2";
     private const int ChunkHeaderBytes = 16;
 
+    // Model-sized bytes: binary (PayloadWire), never JSON.
+    private const string PayloadChunkManifest = "payload-chunk.v1";
+    private const string LoadWeightsManifest = "load-weights.v3";
+    private const string LoadTrainingStateManifest = "load-training-state.v3";
+    private const string WeightsCapturedManifest = "weights-captured.v2";
+    private const string TrainingStateCapturedManifest = "training-state-captured.v2";
+
     private static readonly CoordinatorJsonContext Json = CoordinatorJsonContext.Default;
 
     // Manifest per type; ".vN" is the schema version, so older versions can be read after a change.
     private static readonly (Type Type, string Manifest, JsonTypeInfo Info)[] Table =
     [
         (typeof(NodeMessages.RequestAssignment), "request-assignment.v1", Json.RequestAssignment),
-        (typeof(NodeMessages.Assignment), "assignment.v1", Json.Assignment),
+        (typeof(NodeMessages.Assignment), "assignment.v2", Json.Assignment),
         (typeof(WorkerCommands.Registered), "registered.v1", Json.Registered),
         (typeof(WorkerCommands.RegistrationRefused), "registration-refused.v1", Json.RegistrationRefused),
         (typeof(WorkerCommands.StopEpoch), "stop-epoch.v2", Json.StopEpoch),
@@ -36,14 +43,13 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(WorkerCommands.CaptureWeights), "capture-weights.v1", Json.CaptureWeights),
         (typeof(WorkerCommands.CaptureTrainingState), "capture-training-state.v1", Json.CaptureTrainingState),
         (typeof(WorkerCommands.HashTrainingState), "hash-training-state.v1", Json.HashTrainingState),
-        (typeof(WorkerCommands.LoadWeights), "load-weights.v2", Json.LoadWeights),
-        (typeof(WorkerCommands.LoadTrainingState), "load-training-state.v2", Json.LoadTrainingState),
         (typeof(WorkerCommands.Evaluate), "evaluate.v2", Json.Evaluate),
         (typeof(WorkerCommands.RunEnded), "run-ended.v1", Json.RunEnded),
-        (typeof(WorkerReports.RegisterWorker), "register-worker.v1", Json.RegisterWorker),
+        (typeof(WorkerReports.RegisterWorker), "register-worker.v2", Json.RegisterWorker),
+        (typeof(WorkerCommands.RegistrationRejected), "registration-rejected.v1", Json.RegistrationRejected),
+        (typeof(TransferMessages.ChunkAcked), "chunk-acked.v1", Json.ChunkAcked),
+        (typeof(TransferMessages.ChunkRejected), "chunk-rejected.v1", Json.ChunkRejected),
         (typeof(WorkerReports.EpochAborted), "epoch-aborted.v1", Json.EpochAborted),
-        (typeof(WorkerReports.WeightsCaptured), "weights-captured.v1", Json.WeightsCaptured),
-        (typeof(WorkerReports.TrainingStateCaptured), "training-state-captured.v1", Json.TrainingStateCaptured),
         (typeof(WorkerReports.TrainingStateHashed), "training-state-hashed.v1", Json.TrainingStateHashed),
         (typeof(WorkerReports.TrainingStateLoaded), "training-state-loaded.v2", Json.TrainingStateLoaded),
         (typeof(BestWeightsSaved), "best-weights-saved.v1", Json.BestWeightsSaved),
@@ -95,6 +101,11 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
     {
         AllreduceMessages.RingChunk => RingChunkManifest,
         WorkerCommands.StartEpoch => StartEpochManifest,
+        TransferMessages.PayloadChunk => PayloadChunkManifest,
+        WorkerCommands.LoadWeights => LoadWeightsManifest,
+        WorkerCommands.LoadTrainingState => LoadTrainingStateManifest,
+        WorkerReports.WeightsCaptured => WeightsCapturedManifest,
+        WorkerReports.TrainingStateCaptured => TrainingStateCapturedManifest,
         _ when ByType.TryGetValue(o.GetType(), out var entry) => entry.Manifest,
         _ => throw new ArgumentException($"{nameof(CoordinatorSerializer)} cannot serialize {o.GetType().FullName}"),
     };
@@ -103,6 +114,11 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
     {
         AllreduceMessages.RingChunk chunk => ChunkToBytes(chunk),
         WorkerCommands.StartEpoch start => JsonSerializer.SerializeToUtf8Bytes(StartEpochWire.From(start), Json.StartEpochWire),
+        TransferMessages.PayloadChunk chunk => PayloadWire.ChunkToBytes(chunk),
+        WorkerCommands.LoadWeights m => PayloadWire.ToBytes(m.RequestId, m.Weights),
+        WorkerCommands.LoadTrainingState m => PayloadWire.ToBytes(m.RequestId, m.State),
+        WorkerReports.WeightsCaptured m => PayloadWire.ToBytes(m.RequestId, m.Weights),
+        WorkerReports.TrainingStateCaptured m => PayloadWire.ToBytes(m.RequestId, m.State),
         _ when ByType.TryGetValue(obj.GetType(), out var entry) => JsonSerializer.SerializeToUtf8Bytes(obj, entry.Info),
         _ => throw new ArgumentException($"{nameof(CoordinatorSerializer)} cannot serialize {obj.GetType().FullName}"),
     };
@@ -123,11 +139,28 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         if (manifest == StartEpochManifest)
             return (JsonSerializer.Deserialize(bytes, Json.StartEpochWire)
                     ?? throw new SerializationException($"{manifest}: the payload was null")).To(system);
+        if (manifest == PayloadChunkManifest) return PayloadWire.ChunkFromBytes(bytes, system, manifest);
+        if (FromPayloadWire(bytes, manifest) is { } large) return large;
         if (Upcasters.TryGetValue(manifest, out var upcast)) return upcast(bytes);
         if (ByManifest.TryGetValue(manifest, out var info))
             return JsonSerializer.Deserialize(bytes, info)
                    ?? throw new SerializationException($"{manifest}: the payload was null");
         throw new SerializationException($"{nameof(CoordinatorSerializer)}: unknown manifest '{manifest}'");
+    }
+
+    private static object? FromPayloadWire(byte[] bytes, string manifest)
+    {
+        if (manifest is not (LoadWeightsManifest or LoadTrainingStateManifest or WeightsCapturedManifest or TrainingStateCapturedManifest))
+            return null;
+        var (id, payload) = PayloadWire.FromBytes(bytes, manifest);
+        if (payload is null && manifest != LoadTrainingStateManifest) throw new SerializationException($"{manifest}: the payload is missing");
+        return manifest switch
+        {
+            LoadWeightsManifest => new WorkerCommands.LoadWeights(id, payload!),
+            LoadTrainingStateManifest => new WorkerCommands.LoadTrainingState(id, payload),
+            WeightsCapturedManifest => new WorkerReports.WeightsCaptured(id, payload!),
+            _ => new WorkerReports.TrainingStateCaptured(id, payload!),
+        };
     }
 
     /// <summary>The payload size of a chunk: header plus raw float32 bytes.</summary>

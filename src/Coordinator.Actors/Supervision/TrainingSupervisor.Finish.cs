@@ -91,6 +91,9 @@ public sealed partial class TrainingSupervisor
         Command<WorkerReports.WorkerFailed>(f => _log.Warning("worker {0} failed: {1}", f.Name, f.Reason));
         Command<Terminated>(t => _members.Knows(t.ActorRef), t => LostBetweenEpochs(t.ActorRef, "stopped (its process or node is gone)", () => { }));
         Command<Terminated>(_ => { });
+        // Weights or a state that did not reach a worker (on another node): as if it had failed.
+        Command<TransferMessages.TransferFailed>(f => _members.Knows(f.Target),
+            f => Self.Tell(new WorkerReports.WorkerFailed(_members.NameOf(f.Target), $"its {f.MessageType} could not be sent: {f.Reason}"), f.Target));
         Command<WorkerReports.BatchTrained>(_ => { }); // late batch reports of a finished or abandoned attempt
         Command<WorkerReports.EpochTrained>(_ => { });
         Command<WorkerReports.EpochAborted>(_ => { });

@@ -16,6 +16,12 @@ public sealed partial class TrainingSupervisor
             Sender.Tell(new WorkerCommands.Registered(Version, _settings.RunId)); // its earlier answer may have been lost
             return false;
         }
+        if (DataMismatch(register) is { } mismatch)
+        {
+            _observer.Tell(new RunProgress.Warning(mismatch));
+            Sender.Tell(new WorkerCommands.RegistrationRejected(mismatch));
+            return false;
+        }
         if (_members.Total >= _settings.MaxWorkers)
         {
             Sender.Tell(new WorkerCommands.RegistrationRefused($"the run has its {_settings.MaxWorkers} workers (max-workers)"));
@@ -31,6 +37,15 @@ public sealed partial class TrainingSupervisor
         }
         Sender.Tell(new WorkerCommands.Registered(Version, _settings.RunId));
         return true;
+    }
+
+    /// <summary>A worker that read other data than the run's (as its RunStarted recorded it, or this process read it): why it is refused.</summary>
+    private string? DataMismatch(WorkerReports.RegisterWorker register)
+    {
+        var run = _state.Started?.DataSha256 ?? _settings.DataSha256;
+        return register.DataSha256 is null || run is null || register.DataSha256 == run
+            ? null
+            : $"worker {register.Name} was refused: its data file has SHA-256 {register.DataSha256}, the run's data has SHA-256 {run}";
     }
 
     /// <summary>Registrations once training has begun: joiners wait for the next epoch.</summary>
@@ -192,7 +207,7 @@ public sealed partial class TrainingSupervisor
             CommonFailures();
         }
         Become(Asking);
-        for (var rank = 0; rank < waiting.Count; rank++) waiting[rank].Tell(request(id, rank, waiting.Count));
+        for (var rank = 0; rank < waiting.Count; rank++) _payloads.Tell(waiting[rank], request(id, rank, waiting.Count), Self);
         Check();
     }
 

@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.State;
+using Coordinator.Actors.Transfer;
 using Coordinator.Callbacks;
 using Coordinator.Callbacks.State;
 using Coordinator.Core.Storage;
@@ -33,6 +34,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Membership _members = new();
     private readonly Stopwatch _wall = Stopwatch.StartNew();
+    private readonly PayloadTransfer _payloads = PayloadTransfer.Get(Context.System); // weights and states to other nodes: chunked
     private CallbackEngine _engine;
     private RunState _state;
     private long _nextRequest;

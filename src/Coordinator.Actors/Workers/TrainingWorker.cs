@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Coordinator.Actors.Allreduce;
 using Coordinator.Actors.Protocol;
+using Coordinator.Actors.Transfer;
 using Coordinator.Core.Replicas;
 
 namespace Coordinator.Actors.Workers;
@@ -20,6 +21,7 @@ public sealed class TrainingWorker : ReceiveActor, IWithTimers, IWithUnboundedSt
     private readonly IReplicaFactory _factory;
     private readonly IActorRef _registry;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly PayloadTransfer _payloads = PayloadTransfer.Get(Context.System); // started before anything large can come
     private readonly List<AllreduceMessages.RingChunk> _ahead = [];
     private TrainingThread? _thread;
     private EpochRunner? _runner;
@@ -96,7 +98,7 @@ public sealed class TrainingWorker : ReceiveActor, IWithTimers, IWithUnboundedSt
         Timers.StartPeriodicTimer("register", RegisterAgain.Instance, _setup.RegisterRetry);
     }
 
-    private void Register() => _registry.Tell(new WorkerReports.RegisterWorker(_setup.Name, _replica!.ParameterCount));
+    private void Register() => _registry.Tell(new WorkerReports.RegisterWorker(_setup.Name, _replica!.ParameterCount, _setup.DataSha256));
 
     private void Registering()
     {
@@ -111,6 +113,12 @@ public sealed class TrainingWorker : ReceiveActor, IWithTimers, IWithUnboundedSt
         });
         Receive<WorkerCommands.RunEnded>(_ => Context.Stop(Self));
         Receive<WorkerCommands.RegistrationRefused>(r => _log.Info("{0}: not taken into the run yet: {1}", _setup.Name, r.Reason));
+        Receive<WorkerCommands.RegistrationRejected>(r =>
+        {
+            _log.Error("{0}: rejected by the run: {1}", _setup.Name, r.Reason);
+            Context.Parent.Tell(r); // a worker node says why it ends
+            Context.Stop(Self);
+        });
         Receive<RegisterAgain>(_ => Register());
         Receive<AllreduceMessages.RingChunk>(KeepAhead);
         Receive<EpochFinished>(Finished);
@@ -128,7 +136,7 @@ public sealed class TrainingWorker : ReceiveActor, IWithTimers, IWithUnboundedSt
             _running = start.Version;
             _stopEpoch = -1;
             _bytesBeforeRing = _runner!.BytesSent;
-            _ring = new RingAllreduce(start.Rank, start.Ring.Count);
+            _ring = new RingAllreduce(start.Rank, start.Ring.Count, _payloads.Settings.ChunkBytes / sizeof(float)); // no message above a chunk
             _next = start.Ring[(start.Rank + 1) % start.Ring.Count];
             var ahead = _ahead.Where(c => EpochRunner.AttemptOf(c.Round) == start.Version).ToList();
             _ahead.Clear();
@@ -207,6 +215,8 @@ public sealed class TrainingWorker : ReceiveActor, IWithTimers, IWithUnboundedSt
             BecomeRegistering();
         });
         Receive<ThreadFailed>(Fail);
+        // A state or weights this worker handed over did not reach the supervisor: it cannot take part any more.
+        Receive<TransferMessages.TransferFailed>(f => Fail(new ThreadFailed($"its {f.MessageType} did not reach the supervisor: {f.Reason}")));
     }
 
     private void OnChunk(AllreduceMessages.RingChunk chunk)
@@ -263,7 +273,7 @@ public sealed class TrainingWorker : ReceiveActor, IWithTimers, IWithUnboundedSt
         {
             try
             {
-                replyTo.Tell(work(_replica!), self);
+                _payloads.Tell(replyTo, work(_replica!), self); // weights and states: in chunks to another node
             }
             catch (OperationCanceledException)
             {

@@ -24,6 +24,10 @@ public sealed record WorkerSetup(
     /// <summary>The name the worker registers under; unique within the run (a node prefixes its address).</summary>
     public string Name { get; init; } = ActorName(Index);
 
+    /// <summary>The SHA-256 of the data file this worker read, for the supervisor to check against the run's
+    /// (a worker node reads its own copy); null when the supervisor's process read it (nothing to check).</summary>
+    public string? DataSha256 { get; init; }
+
     public ShardPlan Plan(int workers) => new(TrainCount, GlobalBatch, workers, Seed, Shuffle);
 
     /// <summary>Actor name of local worker <paramref name="index"/>.</summary>

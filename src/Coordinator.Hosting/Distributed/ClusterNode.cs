@@ -44,10 +44,9 @@ public static class ClusterNode
         var workerDone = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (options.IsWorker)
         {
-            var scratch = Path.Combine(Path.GetTempPath(), "coordinator-node", $"{options.Host}-{options.Port}");
             system.ActorOf(WorkerNode.Props(proxy, $"{options.Host}:{options.Port}", a =>
             {
-                var (setup, factory) = WorkerAssignment.Build(a, scratch);
+                var (setup, factory) = WorkerAssignment.Build(a);
                 return (setup with { Faults = faults }, factory);
             }, output, workerDone),
                 "worker-node");
@@ -110,8 +109,8 @@ public static class ClusterNode
         };
         // Where the run's journal is (never the password), so that `history` and `runs` find it.
         History.ClusterJournalFile.ForPostgreSql(options.Journal!, settings.PersistenceId).WriteTo(folder);
-        var dataPath = prepared.Settings.Data.Path;
-        var assignment = new NodeMessages.Assignment(runId, File.ReadAllText(runPath), Path.GetFileName(dataPath), File.ReadAllBytes(dataPath), 0);
+        // Workers read the data themselves (relative paths resolve against this folder, as here) and register with its SHA-256.
+        var assignment = new NodeMessages.Assignment(runId, File.ReadAllText(runPath), Path.GetDirectoryName(Path.GetFullPath(runPath))!, 0);
         return (runId, folder, settings, assignment, prepared.Settings.Reporting.TensorBoardUpdateFreq);
     }
 }

@@ -31,6 +31,11 @@ public sealed class WorkerNode : ReceiveActor, IWithTimers
                 output.WriteLine($"working on run {assignment.RunId} as {node}/worker");
                 Become(() =>
                 {
+                    Receive<WorkerCommands.RegistrationRejected>(r =>
+                    {
+                        output.WriteLine($"error: {r.Reason}; this node stops");
+                        done.TrySetResult(ExitCodes.Failed);
+                    });
                     Receive<Terminated>(_ =>
                     {
                         output.WriteLine("the worker stopped: the run is over for this node");

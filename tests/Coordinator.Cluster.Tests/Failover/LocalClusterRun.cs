@@ -23,12 +23,13 @@ public sealed class LocalClusterRun : IDisposable
     private readonly FreshDatabase _database = new();
 
     /// <param name="workers">The workers the run is configured with (it starts once they have registered).</param>
-    public LocalClusterRun(string supervisorHost = "127.0.0.1", int workers = 3)
+    /// <param name="runConfig">The run configuration's text, given the test's folder (default: <see cref="ElasticDigits"/>).</param>
+    public LocalClusterRun(string supervisorHost = "127.0.0.1", int workers = 3, Func<string, string>? runConfig = null)
     {
         Folder = Directory.CreateTempSubdirectory("coordinator-cluster-").FullName;
         Shared = Directory.CreateDirectory(Path.Combine(Folder, "shared")).FullName;
         RunConfig = Path.Combine(Folder, $"{RunId}.conf");
-        File.WriteAllText(RunConfig, ElasticDigits(workers));
+        File.WriteAllText(RunConfig, runConfig is null ? ElasticDigits(workers) : runConfig(Folder));
         Workers = workers;
         SupervisorHost = supervisorHost;
         SeedPorts = [FreePort(), FreePort()];
