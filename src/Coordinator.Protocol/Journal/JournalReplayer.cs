@@ -17,7 +17,7 @@ public sealed class JournalReplayer : ReceiveActor
     private readonly string? _journalPluginId;
     private readonly Action<object> _reply;
 
-    private JournalReplayer(string persistenceId, string? journalPluginId, TimeSpan timeout, Action<object> reply)
+    public JournalReplayer(string persistenceId, string? journalPluginId, TimeSpan timeout, Action<object> reply)
     {
         (_persistenceId, _journalPluginId, _reply) = (persistenceId, journalPluginId, reply);
         Receive<ReplayedMessage>(m => _records.Add(new JournalRecord(m.Persistent.SequenceNr, StoredAt(m.Persistent.Timestamp), m.Persistent.Payload)));
