@@ -17,6 +17,7 @@ public sealed class JournalReplayer : ReceiveActor
     private readonly string? _journalPluginId;
     private readonly Action<object> _reply;
 
+    /// <summary>Use <see cref="Props(string, IActorRef, string?, TimeSpan?)"/>; public because Akka creates actors through public constructors.</summary>
     public JournalReplayer(string persistenceId, string? journalPluginId, TimeSpan timeout, Action<object> reply)
     {
         (_persistenceId, _journalPluginId, _reply) = (persistenceId, journalPluginId, reply);
