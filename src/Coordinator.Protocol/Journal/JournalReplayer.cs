@@ -40,9 +40,21 @@ public sealed class JournalReplayer : ReceiveActor
     internal static Props Props(string persistenceId, Action<object> reply, string? journalPluginId, TimeSpan? timeout) =>
         Akka.Actor.Props.Create(() => new JournalReplayer(persistenceId, journalPluginId, timeout ?? DefaultTimeout, reply));
 
-    protected override void PreStart() =>
-        Persistence.Instance.Apply(Context.System).JournalFor(_journalPluginId)
-            .Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, _persistenceId, Self));
+    protected override void PreStart()
+    {
+        IActorRef journal;
+        try
+        {
+            journal = Persistence.Instance.Apply(Context.System).JournalFor(_journalPluginId);
+        }
+        // A plug-in id that is not configured: say so, rather than die in PreStart and leave the caller waiting.
+        catch (Exception e) when (e is ArgumentException or Akka.Configuration.ConfigurationException)
+        {
+            Finish(new ReplayFailed(_persistenceId, e));
+            return;
+        }
+        journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, _persistenceId, Self));
+    }
 
     private void Finish(object outcome)
     {
