@@ -20,7 +20,7 @@ public static class SummaryBlock
     {
         ArgumentNullException.ThrowIfNull(summary);
         var epochs = summary.EpochsRun == 1 ? "1 epoch" : $"{summary.EpochsRun} epochs";
-        var lines = new List<string> { $"Run {summary.RunId} {RunStatusConverter.Name(summary.Status)} after {epochs}" };
+        var lines = new List<string> { $"Run {summary.RunId} {summary.Status.Name()} after {epochs}" };
         if (Best(summary) is { } best) lines.Add(Field("best", best));
         if (!string.IsNullOrWhiteSpace(summary.StopReason)) lines.Add(Field("stopped", EpochNumbering.ToScreen(summary.StopReason)));
         if (!string.IsNullOrWhiteSpace(summary.Error)) lines.Add(Field("error", summary.Error));

@@ -100,7 +100,7 @@ public static class TrainingPlot
 
     private static string Title(RunSummary summary)
     {
-        var status = RunStatusConverter.Name(summary.Status);
+        var status = summary.Status.Name();
         var best = SummaryBlock.Best(summary);
         return best is null ? $"{summary.RunId}: {status}" : $"{summary.RunId}: {status}, best {best}";
     }

@@ -24,7 +24,7 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
         new WorkerCommands.LoadTrainingState(8, [0, 9]),
         new WorkerCommands.LoadTrainingState(8, null),
         new WorkerCommands.Evaluate(9, 1, 3),
-        new WorkerCommands.RunEnded(20, "completed"),
+        new WorkerCommands.RunEnded(20, RunStatus.Completed),
         new WorkerReports.RegisterWorker("node-2:4053/worker-0", 4810),
         new WorkerReports.RegisterWorker("node-2:4053/worker-0", 4810, "d474"),
         new WorkerCommands.RegistrationRejected("worker w was refused: its data file has SHA-256 a, the run's data has SHA-256 b"),
@@ -58,7 +58,7 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
         new TrainingStopped(9, null, "NoImprovement", "early-stopping", "val_loss did not improve"),
         new BestWeightsRestored(5, "early-stopping"),
         new BestWeightsDeleted(4, "/r/state/best-e0004.weights"),
-        new RunCompleted("stopped", new FinalMetrics(0.1, 0.97, 0.12, 0.96), "/r/final.weights", "sha", 2048, 33.5),
+        new RunCompleted(RunStatus.Stopped, new FinalMetrics(0.1, 0.97, 0.12, 0.96), "/r/final.weights", "sha", 2048, 33.5),
         new RunFailed("worker 1 failed", 3),
         new WorkerJoined("node-3:4053/worker-0", 4, 3),
         new WorkerLost("node-2:4053/worker-0", 5, "stopped", 2),
@@ -91,6 +91,21 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
         Assert.Equal(("r1", 60, "sha"), (back.RunId, back.Epochs, back.ConfigSha256));
         Assert.Null(back.DataSha256);
         Assert.Null(back.Settings);
+    }
+
+    [Theory]
+    [InlineData("completed", RunStatus.Completed)]
+    [InlineData("stopped", RunStatus.Stopped)]
+    public void A_run_completed_stores_its_status_as_the_lower_case_word_it_always_stored(string stored, RunStatus status)
+    {
+        var serializer = Sys.Serialization.FindSerializerForType(typeof(RunCompleted));
+        var written = new RunCompleted(status, new FinalMetrics(0.1, 0.9, 0.2, 0.8), "final.weights", "sha", 10, 1.5);
+        Assert.Contains($"\"status\":\"{stored}\"", System.Text.Encoding.UTF8.GetString(serializer.ToBinary(written)));
+
+        // As an older build wrote it, when the status was a plain string.
+        var old = $$"""{"status":"{{stored}}","final":{"loss":0.1,"accuracy":0.9,"valLoss":0.2,"valAccuracy":0.8},"finalModelPath":"final.weights","finalModelSha256":"sha","finalModelBytes":10,"wallSeconds":1.5}""";
+        var back = Assert.IsType<RunCompleted>(Sys.Serialization.Deserialize(System.Text.Encoding.UTF8.GetBytes(old), serializer.Identifier, "run-completed.v1"));
+        Assert.Equal(written, back);
     }
 
     [Fact]

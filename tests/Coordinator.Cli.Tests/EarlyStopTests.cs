@@ -48,7 +48,7 @@ public sealed class EarlyStopTests(ITestOutputHelper output) : IDisposable
         var restored = Assert.Single(events.OfType<BestWeightsRestored>());
         Assert.Equal(0, restored.Epoch);
         var completed = Assert.IsType<RunCompleted>(events[^1]);
-        Assert.Equal("stopped", completed.Status);
+        Assert.Equal(RunStatus.Stopped, completed.Status);
         Assert.True(events.ToList().IndexOf(restored) < events.Count - 1);
 
         // final.weights is bitwise the checkpoint of the restored epoch.

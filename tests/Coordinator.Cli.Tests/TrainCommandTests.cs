@@ -132,7 +132,7 @@ public sealed class TrainCommandTests(DigitsRun run, ITestOutputHelper output) :
         Assert.Equal("final.weights", completed.FinalModelPath); // relative to the run folder: the folder can move
         Assert.Equal(AtomicFile.Sha256Of(final), completed.FinalModelSha256);
         Assert.Equal(new FileInfo(final).Length, completed.FinalModelBytes);
-        Assert.Equal(summary.Status.ToString().ToLowerInvariant(), completed.Status);
+        Assert.Equal(summary.Status, completed.Status);
         Assert.Equal(summary.Final, completed.Final);
     }
 

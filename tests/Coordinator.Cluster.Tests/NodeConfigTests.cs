@@ -55,7 +55,7 @@ public sealed class NodeConfigTests
         Assert.Equal("PostgreSQL.15", config.GetString("akka.persistence.snapshot-store.sql.provider-name"));
         Assert.True(config.GetBoolean("akka.persistence.journal.sql.auto-initialize"));
         Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.journal.plugin"));
-        Assert.Equal("coordinator", config.GetString("akka.actor.serialization-bindings.\"Coordinator.Actors.Protocol.ICoordinatorMessage, Coordinator.Actors\""));
+        Assert.Equal("coordinator", config.GetString("akka.actor.serialization-bindings.\"Coordinator.Actors.Protocol.ICoordinatorMessage, Coordinator.Protocol\""));
         Assert.Equal("supervisor", config.GetString("akka.cluster.singleton.role"));
         // `coordinator node` handles SIGTERM itself; Akka's hook registers for it too and would race it.
         Assert.False(config.GetBoolean("akka.coordinated-shutdown.run-by-clr-shutdown-hook"));

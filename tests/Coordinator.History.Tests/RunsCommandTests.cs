@@ -64,7 +64,7 @@ public sealed class RunsCommandTests : IDisposable
         Assert.Equal(0, result.Exit);
         var runs = HistoryJson.DeserializeRuns(result.Out);
         Assert.Equal(["r3", "r1", "r2"], runs.Select(r => r.RunId));
-        Assert.Equal([RunStatusFold.Failed, RunStatusFold.Stopped, RunStatusFold.Unfinished], runs.Select(r => r.Status));
+        Assert.Equal([RunStatus.Failed, RunStatus.Stopped, RunStatus.Unfinished], runs.Select(r => r.Status));
         Assert.Equal([0, 3, 2], runs.Select(r => r.EpochsRun));
         var r1 = runs[1];
         Assert.Equal(("val_loss", 0.6, 1, "events"), (r1.Monitor, r1.Best, r1.BestEpoch, r1.BestFrom));

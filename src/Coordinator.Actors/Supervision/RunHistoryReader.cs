@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Akka.Persistence;
+using Coordinator.Actors.Journal;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.State;
 using static Coordinator.Actors.Events.RunEvents;
@@ -7,44 +7,39 @@ using static Coordinator.Actors.Events.RunEvents;
 namespace Coordinator.Actors.Supervision;
 
 /// <summary>
-/// Reads a run's whole history from the journal (every event, no snapshot) once the run is over,
-/// and tells the observer how it ended. The supervisor itself keeps only a bounded state, so that
-/// recovering it costs the same for a long run as for a short one; the summary is built here.
+/// Reads a run's whole history from the journal (every event, no snapshot, through <see cref="JournalReplayer"/>)
+/// once the run is over, and tells the observer how it ended. The supervisor itself keeps only a bounded state, so
+/// that recovering it costs the same for a long run as for a short one; the summary is built here.
 /// </summary>
-public sealed class RunHistoryReader : ReceivePersistentActor
+public sealed class RunHistoryReader : ReceiveActor
 {
     private readonly SupervisorSettings _settings;
-    private readonly IActorRef _observer;
-    private readonly string? _error;
-    private readonly RunProgress.RunFinished _fallback;
-    private RunState _history = RunState.Empty;
 
     public RunHistoryReader(SupervisorSettings settings, IActorRef observer, string? error, RunProgress.RunFinished fallback)
     {
-        (_settings, _observer, _error, _fallback) = (settings, observer, error, fallback);
-        Recover<IRunEvent>(e => _history = _history.Apply(e));
-        Recover<RecoveryCompleted>(_ =>
+        _settings = settings;
+        Receive<JournalReplayer.Replayed>(replayed =>
         {
-            _observer.Tell(new RunProgress.RunFinished(RunSummaries.From(_history, _settings, _error),
-                _history.Epochs.Select(e => new RunProgress.EpochLog(e.Epoch, e.Logs)).ToList()));
+            var history = RunState.Empty;
+            foreach (var record in replayed.Records)
+                if (record.Payload is IRunEvent e) history = history.Apply(e);
+            observer.Tell(new RunProgress.RunFinished(RunSummaries.From(history, settings, error),
+                history.Epochs.Select(e => new RunProgress.EpochLog(e.Epoch, e.Logs)).ToList()));
+            Context.Stop(Self);
+        });
+        // The journal cannot be read either: report what the supervisor knew.
+        Receive<JournalReplayer.ReplayFailed>(failed =>
+        {
+            observer.Tell(fallback with
+            {
+                Summary = fallback.Summary with { Error = $"{fallback.Summary.Error} (the journal could not be read back: {failed.Cause.Message})" },
+            });
             Context.Stop(Self);
         });
     }
 
-    public override string PersistenceId => _settings.PersistenceId;
-
-    public override Recovery Recovery => new(SnapshotSelectionCriteria.None);
-
     public static Props Props(SupervisorSettings settings, IActorRef observer, string? error, RunProgress.RunFinished fallback) =>
         Akka.Actor.Props.Create(() => new RunHistoryReader(settings, observer, error, fallback));
 
-    // The journal cannot be read either: report what the supervisor knew.
-    protected override void OnRecoveryFailure(Exception reason, object? message = null)
-    {
-        _observer.Tell(_fallback with
-        {
-            Summary = _fallback.Summary with { Error = $"{_fallback.Summary.Error} (the journal could not be read back: {reason.Message})" },
-        });
-        base.OnRecoveryFailure(reason, message);
-    }
+    protected override void PreStart() => Context.ActorOf(JournalReplayer.Props(_settings.PersistenceId, Self), "replay");
 }

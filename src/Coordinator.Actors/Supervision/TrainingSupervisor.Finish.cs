@@ -62,12 +62,12 @@ public sealed partial class TrainingSupervisor
             {
                 var final = EpochAggregation.Final(results);
                 StoreWeights(_settings.FinalModelPath, written =>
-                    PersistThen([new RunCompleted(_state.Stop is null ? "completed" : "stopped", final, written.Path, written.Sha256,
-                        written.Bytes, _wall.Elapsed.TotalSeconds)], () => Done(_state.Stop is null ? "completed" : "stopped")));
+                    PersistThen([new RunCompleted(_state.Stop is null ? Core.Reporting.RunStatus.Completed : Core.Reporting.RunStatus.Stopped, final, written.Path, written.Sha256,
+                        written.Bytes, _wall.Elapsed.TotalSeconds)], () => Done(_state.Stop is null ? Core.Reporting.RunStatus.Completed : Core.Reporting.RunStatus.Stopped)));
             }, askAgainOnLoss: true);
 
     /// <summary>The run is over: every worker is told (they stop), and the observer gets the report.</summary>
-    private void Done(string outcome, string? error = null)
+    private void Done(Core.Reporting.RunStatus outcome, string? error = null)
     {
         Timers.CancelAll();
         Become(() =>
@@ -108,7 +108,7 @@ public sealed partial class TrainingSupervisor
     {
         _log.Error("run {0} failed: {1}", _settings.RunId, reason);
         Timers.CancelAll();
-        PersistThen([new RunFailed(reason, _wall.Elapsed.TotalSeconds)], () => Done("failed"));
+        PersistThen([new RunFailed(reason, _wall.Elapsed.TotalSeconds)], () => Done(Core.Reporting.RunStatus.Failed));
     }
 
     /// <summary>

@@ -23,13 +23,6 @@ public sealed record RunSummary(
     string? FinalModel = null,
     string? Error = null);
 
-public enum RunStatus
-{
-    Completed,
-    Stopped,
-    Failed,
-}
-
 /// <summary>One epoch: the rate it trained with and its aggregated logs (NaN where a metric is missing).</summary>
 public sealed record EpochRecord(
     int Epoch, double Lr, double Loss, double Accuracy, double ValLoss, double ValAccuracy, double Seconds);

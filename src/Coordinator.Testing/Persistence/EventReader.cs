@@ -1,38 +1,34 @@
 using Akka.Actor;
-using Akka.Persistence;
+using Coordinator.Actors.Journal;
 using static Coordinator.Actors.Events.RunEvents;
 
 namespace Coordinator.Testing.Persistence;
 
-/// <summary>Replays a persistence id's events (not its snapshots), as a supervisor recovering would, and
-/// sends them to <c>replyTo</c> (<see cref="Replayed"/>, or <see cref="ReplayFailed"/>).</summary>
-public sealed class EventReader : ReceivePersistentActor
+/// <summary>Replays a persistence id's events (not its snapshots) from the system's journal, through the
+/// coordinator's one journal reader (<see cref="JournalReplayer"/>), and sends them to <c>replyTo</c>
+/// (<see cref="Replayed"/>, or <see cref="ReplayFailed"/>).</summary>
+public sealed class EventReader : ReceiveActor
 {
-    private readonly List<IRunEvent> _events = [];
-    private readonly IActorRef _replyTo;
-
     public EventReader(string persistenceId, IActorRef replyTo)
     {
-        (PersistenceId, _replyTo) = (persistenceId, replyTo);
-        Recover<IRunEvent>(_events.Add);
-        Recover<RecoveryCompleted>(_ =>
+        PersistenceId = persistenceId;
+        Receive<JournalReplayer.Replayed>(r =>
         {
-            _replyTo.Tell(new Replayed(_events.ToArray()));
+            replyTo.Tell(new Replayed(r.Records.Select(x => x.Payload).OfType<IRunEvent>().ToArray()));
+            Context.Stop(Self);
+        });
+        Receive<JournalReplayer.ReplayFailed>(f =>
+        {
+            replyTo.Tell(new ReplayFailed(f.PersistenceId, f.Cause));
             Context.Stop(Self);
         });
     }
 
-    public override string PersistenceId { get; }
-
-    public override Recovery Recovery => new(SnapshotSelectionCriteria.None);
+    public string PersistenceId { get; }
 
     public static Props Props(string persistenceId, IActorRef replyTo) => Akka.Actor.Props.Create(() => new EventReader(persistenceId, replyTo));
 
-    protected override void OnRecoveryFailure(Exception reason, object? message = null)
-    {
-        _replyTo.Tell(new ReplayFailed(PersistenceId, reason));
-        base.OnRecoveryFailure(reason, message);
-    }
+    protected override void PreStart() => Context.ActorOf(JournalReplayer.Props(PersistenceId, Self), "replay");
 
     public sealed record Replayed(IReadOnlyList<IRunEvent> Events) : INoSerializationVerificationNeeded;
 

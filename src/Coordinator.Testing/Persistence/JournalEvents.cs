@@ -1,5 +1,5 @@
-using Akka.Actor;
 using Akka.Configuration;
+using Coordinator.Actors.Journal;
 using static Coordinator.Actors.Events.RunEvents;
 
 namespace Coordinator.Testing.Persistence;
@@ -11,27 +11,13 @@ public static class JournalEvents
     /// (an ActorSystem of its own, terminated after): what a later process of the run would recover.</summary>
     public static IReadOnlyList<IRunEvent> Read(Config journal, string persistenceId, TimeSpan? timeout = null)
     {
-        var system = ActorSystem.Create("event-reader", journal);
         try
         {
-            var result = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var inbox = system.ActorOf(Akka.Actor.Props.Create(() => new Relay(result)));
-            system.ActorOf(EventReader.Props(persistenceId, inbox));
-            return result.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60)).GetAwaiter().GetResult() switch
-            {
-                EventReader.Replayed r => r.Events,
-                EventReader.ReplayFailed f => throw new InvalidOperationException($"replaying {f.PersistenceId} failed: {f.Cause.Message}", f.Cause),
-                var other => throw new InvalidOperationException($"unexpected reply {other}"),
-            };
+            return JournalReplay.Read(journal, persistenceId, timeout).Select(r => r.Payload).OfType<IRunEvent>().ToList();
         }
-        finally
+        catch (JournalReplayException e)
         {
-            system.Terminate().Wait(TimeSpan.FromSeconds(10));
+            throw new InvalidOperationException(e.Message, e.InnerException);
         }
-    }
-
-    private sealed class Relay : ReceiveActor
-    {
-        public Relay(TaskCompletionSource<object> result) => ReceiveAny(m => result.TrySetResult(m));
     }
 }

@@ -83,7 +83,7 @@ public static class ScenarioAssertions
     /// <summary>The run ended as <paramref name="status"/> (completed: every epoch; stopped: by a callback; failed).</summary>
     public static ScenarioResult AssertStatus(this ScenarioResult result, RunStatus status)
     {
-        if (result.Status != status) Fail($"expected the run to end {status.ToString().ToLowerInvariant()}, but it {Ended(result)}");
+        if (result.Status != status) Fail($"expected the run to end {status.Name()}, but it {Ended(result)}");
         return result;
     }
 

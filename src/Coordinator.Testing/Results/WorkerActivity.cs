@@ -1,3 +1,5 @@
+using Coordinator.Core.Reporting;
+
 namespace Coordinator.Testing.Results;
 
 /// <summary>
@@ -35,5 +37,5 @@ public abstract record WorkerActivity(string Worker, TimeSpan At)
     public sealed record Lost(string Worker, TimeSpan At, int Epoch, int Batch) : WorkerActivity(Worker, At);
 
     /// <summary>Told the run is over.</summary>
-    public sealed record Ended(string Worker, TimeSpan At, string Outcome) : WorkerActivity(Worker, At);
+    public sealed record Ended(string Worker, TimeSpan At, RunStatus Outcome) : WorkerActivity(Worker, At);
 }

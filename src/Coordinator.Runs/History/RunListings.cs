@@ -2,8 +2,8 @@ using System.Text.Json;
 using Coordinator.Actors.State;
 using Coordinator.Actors.Supervision;
 using Coordinator.Callbacks;
-using Coordinator.Cli.Train;
 using Coordinator.Configuration;
+using Coordinator.Core.Reporting;
 using Coordinator.Reporting;
 using static Coordinator.Actors.Events.RunEvents;
 
@@ -16,7 +16,7 @@ namespace Coordinator.Cli.History;
 /// modification time of a file in the folder). <see cref="BestEpoch"/> counts from 0.
 /// </summary>
 public sealed record RunListing(
-    string RunId, string Folder, string Status, int EpochsRun, string? Monitor, double? Best, int? BestEpoch,
+    string RunId, string Folder, RunStatus Status, int EpochsRun, string? Monitor, double? Best, int? BestEpoch,
     string? BestFrom, DateTimeOffset LastActivity, string? Error = null);
 
 /// <summary>Finds the run folders under a root and describes each.</summary>
@@ -59,7 +59,7 @@ public static class RunListings
         }
         catch (HistoryInputError e)
         {
-            return new RunListing(RunJournal.RunIdOf(folder), folder, RunStatusFold.Unreadable, 0, null, null, null, null, lastActivity, e.Message);
+            return new RunListing(RunJournal.RunIdOf(folder), folder, RunStatus.Unreadable, 0, null, null, null, null, lastActivity, e.Message);
         }
         return Describe(folder, journal.Events, lastActivity);
     }
@@ -122,7 +122,7 @@ public static class RunListings
 
     private static IReadOnlyList<CallbackSettings> Callbacks(string folder)
     {
-        var conf = Path.Combine(folder, RunFolder.ConfigCopy);
+        var conf = Path.Combine(folder, RunPaths.ConfigFile);
         if (!File.Exists(conf)) return [];
         try
         {

@@ -108,7 +108,7 @@ public sealed record CheckpointCorruptedEntry(string Path, string ResolvedPath, 
 
 /// <summary>The run finished (<see cref="Status"/>: completed or stopped) after <see cref="EpochsRun"/> epochs.</summary>
 public sealed record RunCompletedEntry(
-    string Status, int EpochsRun, FinalMetrics? Final, RecordedFile FinalModel, double WallSeconds) : HistoryEntry;
+    RunStatus Status, int EpochsRun, FinalMetrics? Final, RecordedFile FinalModel, double WallSeconds) : HistoryEntry;
 
 public sealed record RunFailedEntry(string Reason, int EpochsRun, double WallSeconds) : HistoryEntry;
 

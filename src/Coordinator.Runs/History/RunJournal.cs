@@ -1,11 +1,13 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence.Query;
+using Akka.Persistence.Sql;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Coordinator.Actors.Journal;
+using Coordinator.Actors.State;
 using Coordinator.Cli.Hosting;
-using Coordinator.Cli.Train;
 using Microsoft.Data.Sqlite;
 using static Coordinator.Actors.Events.RunEvents;
 
@@ -17,16 +19,16 @@ namespace Coordinator.Cli.History;
 /// run (given with <c>--journal</c>, or named, without its password, by the folder's <c>journal.json</c>).
 /// </summary>
 /// <remarks>
-/// An ActorSystem configured as a run's (<see cref="AkkaConfig.ForSqlite"/>, <see cref="AkkaConfig.ForPostgreSql"/>)
-/// plus a few reader overrides: Akka.Persistence.Sql's read journal (<see cref="SqlReadJournal"/>) on the same database,
-/// table creation off, and <see cref="StoredEventSerializer"/> in place of the coordinator
-/// serializer so that events this build does not know come back as <see cref="UnrecognizedEvent"/>
-/// instead of failing the read. <c>CurrentEventsByPersistenceId</c> is a finite stream: it ends
-/// at the newest stored event (a journal still being written is read up to that point).
+/// An ActorSystem of its own on the run's journal (Akka.Persistence.Sql, table creation off, no other settings
+/// needed: no hocon file is read), replayed by <see cref="JournalReplayer"/> with <see cref="StoredEventSerializer"/>
+/// in place of the coordinator serializer, so that events this build does not know come back as
+/// <see cref="UnrecognizedEvent"/> instead of failing the read. A replay ends at the newest stored event (a journal
+/// still being written is read up to that point). Akka.Persistence.Sql's read journal (<see cref="SqlReadJournal"/>)
+/// lists the persistence ids when the folder was renamed.
 /// </remarks>
 public static class RunJournal
 {
-    public const string JournalFile = RunFolder.JournalFile;
+    public const string JournalFile = RunPaths.JournalFile;
 
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(60);
 
@@ -98,23 +100,20 @@ public static class RunJournal
         }
         try
         {
-            var materializer = system.Materializer();
-            var query = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-            var envelopes = Wait(query.CurrentEventsByPersistenceId(persistenceId, 0, long.MaxValue)
-                .RunWith(Sink.Seq<EventEnvelope>(), materializer));
-            if (envelopes.Count == 0 && renamedFallback)
+            var records = Wait(JournalReplay.ReplayAsync(system, persistenceId, timeout: ReadTimeout));
+            if (records.Count == 0 && renamedFallback)
             {
-                var others = Wait(query.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), materializer))
+                var query = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+                var others = Wait(query.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), system.Materializer()))
                     .Where(id => id.StartsWith("run-", StringComparison.Ordinal) && id != persistenceId)
                     .ToList();
                 if (others.Count == 1)
                 {
                     persistenceId = others[0];
-                    envelopes = Wait(query.CurrentEventsByPersistenceId(persistenceId, 0, long.MaxValue)
-                        .RunWith(Sink.Seq<EventEnvelope>(), materializer));
+                    records = Wait(JournalReplay.ReplayAsync(system, persistenceId, timeout: ReadTimeout));
                 }
             }
-            return new RunJournalContents(folder, persistenceId, envelopes.OrderBy(e => e.SequenceNr).Select(ToEntry).ToList());
+            return new RunJournalContents(folder, persistenceId, records.Select(ToEntry).ToList());
         }
         catch (Exception e) when (e is not HistoryInputError)
         {
@@ -130,47 +129,35 @@ public static class RunJournal
         }
     }
 
-    /// <summary>The reading system's configuration: the run's (<see cref="AkkaConfig.ForSqlite"/>)
-    /// with the read journal pointed at the same file, no table creation, no log output (failures
-    /// surface as exceptions) and the tolerant serializer.</summary>
-    internal static Config ReaderConfig(string journalFile)
-    {
-        var connection = Quote($"Data Source={journalFile}");
-        var overrides = ConfigurationFactory.ParseString($$"""
-            akka.loglevel = OFF
-            akka.stdout-loglevel = OFF
-            akka.log-dead-letters = 0
-            akka.persistence.journal.sql.auto-initialize = off
-            akka.persistence.snapshot-store.sql.auto-initialize = off
-            akka.persistence.query.journal.sql {
-              write-plugin = "akka.persistence.journal.sql"
-              provider-name = "SQLite.MS"
-              connection-string = {{connection}}
-            }
-            {{StoredEventSerializer.Hocon}}
-            """);
-        return overrides.WithFallback(AkkaConfig.ForSqlite(journalFile, null));
-    }
+    /// <summary>The reading system's configuration for a run's SQLite journal.</summary>
+    internal static Config ReaderConfig(string journalFile) => ReaderConfig("SQLite.MS", $"Data Source={journalFile}");
 
-    /// <summary>The same for a cluster run's PostgreSQL journal: the node's journal settings, without the cluster.</summary>
-    internal static Config PostgreSqlReaderConfig(string connectionString)
+    /// <summary>The same for a cluster run's PostgreSQL journal (the provider a node's hocon/cluster.conf selects).</summary>
+    internal static Config PostgreSqlReaderConfig(string connectionString) => ReaderConfig("PostgreSQL.15", connectionString);
+
+    /// <summary>The journal (no table creation), the read journal on the same database for the persistence ids,
+    /// no log output (failures surface as exceptions) and the tolerant serializer.</summary>
+    private static Config ReaderConfig(string provider, string connectionString)
     {
-        var overrides = ConfigurationFactory.ParseString($$"""
+        var connection = Quote(connectionString);
+        return ConfigurationFactory.ParseString($$"""
             akka.loglevel = OFF
             akka.stdout-loglevel = OFF
             akka.log-dead-letters = 0
             akka.actor.provider = local
-            akka.extensions = []
-            akka.persistence.journal.sql.auto-initialize = off
-            akka.persistence.snapshot-store.sql.auto-initialize = off
+            akka.persistence.journal.plugin = "akka.persistence.journal.sql"
+            akka.persistence.journal.sql {
+              provider-name = "{{provider}}"
+              connection-string = {{connection}}
+              auto-initialize = off
+            }
             akka.persistence.query.journal.sql {
               write-plugin = "akka.persistence.journal.sql"
-              provider-name = "PostgreSQL.15"
-              connection-string = {{Quote(connectionString)}}
+              provider-name = "{{provider}}"
+              connection-string = {{connection}}
             }
             {{StoredEventSerializer.Hocon}}
-            """);
-        return overrides.WithFallback(AkkaConfig.ForPostgreSql(connectionString));
+            """).WithFallback(SqlPersistence.DefaultConfiguration);
     }
 
     // journal.json never holds a password: say where one can come from when the server asks for it.
@@ -179,21 +166,15 @@ public static class RunJournal
             ? " (journal.json holds no password: set PGPASSWORD, use ~/.pgpass, or give the whole connection string with --journal)"
             : "";
 
-    private static JournalEntry ToEntry(EventEnvelope envelope)
+    private static JournalEntry ToEntry(JournalRecord record) => record.Payload switch
     {
-        var recorded = envelope.Timestamp > 0 && envelope.Timestamp <= DateTime.MaxValue.Ticks
-            ? new DateTimeOffset(envelope.Timestamp, TimeSpan.Zero)
-            : (DateTimeOffset?)null;
-        return envelope.Event switch
-        {
-            StoredEvent { Event: { } e } s => new JournalEntry(envelope.SequenceNr, recorded, s.Manifest, s.Json, e),
-            StoredEvent s => new JournalEntry(envelope.SequenceNr, recorded, s.Manifest, s.Json,
-                new UnrecognizedEvent(s.Manifest, s.Problem ?? "not decoded")),
-            IRunEvent e => new JournalEntry(envelope.SequenceNr, recorded, "", "", e),
-            var other => new JournalEntry(envelope.SequenceNr, recorded, other?.GetType().Name ?? "null", "",
-                new UnrecognizedEvent(other?.GetType().FullName ?? "null", "not written by the coordinator's serializer")),
-        };
-    }
+        StoredEvent { Event: { } e } s => new JournalEntry(record.SequenceNr, record.StoredAt, s.Manifest, s.Json, e),
+        StoredEvent s => new JournalEntry(record.SequenceNr, record.StoredAt, s.Manifest, s.Json,
+            new UnrecognizedEvent(s.Manifest, s.Problem ?? "not decoded")),
+        IRunEvent e => new JournalEntry(record.SequenceNr, record.StoredAt, "", "", e),
+        var other => new JournalEntry(record.SequenceNr, record.StoredAt, other?.GetType().Name ?? "null", "",
+            new UnrecognizedEvent(other?.GetType().FullName ?? "null", "not written by the coordinator's serializer")),
+    };
 
     private static T Wait<T>(Task<T> task) =>
         task.WaitAsync(ReadTimeout).GetAwaiter().GetResult();
@@ -203,7 +184,7 @@ public static class RunJournal
     private static Exception Innermost(Exception e)
     {
         while (e is AggregateException { InnerException: { } inner }) e = inner;
-        while (e.InnerException is { } inner && e is TypeInitializationException or System.Reflection.TargetInvocationException or ConfigurationException)
+        while (e.InnerException is { } inner && e is TypeInitializationException or System.Reflection.TargetInvocationException or ConfigurationException or JournalReplayException)
             e = inner;
         return e;
     }

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Akka.Actor;
+using Coordinator.Core.Reporting;
 
 namespace Coordinator.Actors.Protocol;
 
@@ -58,5 +60,5 @@ public static class WorkerCommands
     public sealed record Evaluate(long RequestId, int Rank, int Workers) : ICoordinatorMessage;
 
     /// <summary>The run is over (completed, stopped or failed): the worker stops.</summary>
-    public sealed record RunEnded(long Version, string Outcome) : ICoordinatorMessage;
+    public sealed record RunEnded(long Version, [property: JsonConverter(typeof(RunStatusConverter))] RunStatus Outcome) : ICoordinatorMessage;
 }

@@ -10,8 +10,14 @@ namespace Coordinator.Actors.State;
 /// </summary>
 public sealed record RunPaths(string Folder, string RunId)
 {
+    /// <summary>A local run's SQLite journal, in its folder.</summary>
+    public const string JournalFile = "journal.db";
+
+    /// <summary>The run's copy of its configuration (the overrides applied).</summary>
+    public const string ConfigFile = "run.conf";
+
     /// <summary>The files and folders a run owns: no checkpoint may be written over them.</summary>
-    public static readonly IReadOnlyList<string> OwnedFiles = ["journal.db", "run.conf", "summary.json", "history.csv", "training.png", "final.weights"];
+    public static readonly IReadOnlyList<string> OwnedFiles = [JournalFile, ConfigFile, "summary.json", "history.csv", "training.png", "final.weights"];
 
     public static readonly IReadOnlyList<string> OwnedFolders = ["state", "tensorboard"];
 
@@ -81,7 +87,7 @@ public sealed record RunPaths(string Folder, string RunId)
         {
             var relative = Path.GetRelativePath(Folder, full);
             var first = relative.Split(Path.DirectorySeparatorChar)[0];
-            if (OwnedFolders.Contains(first) || OwnedFiles.Contains(relative) || relative.StartsWith("journal.db-", StringComparison.Ordinal))
+            if (OwnedFolders.Contains(first) || OwnedFiles.Contains(relative) || relative.StartsWith(JournalFile + "-", StringComparison.Ordinal))
                 return (null, $"names {relative}, which the run itself owns (its journal, configuration, summary, final weights, resume states)");
             if (checkpointsOwned && first == "checkpoints")
                 return (null, $"names {relative}, in ModelCheckpoint's folder (a resume removes the files there that the journal does not keep)");

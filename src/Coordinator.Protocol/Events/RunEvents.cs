@@ -1,4 +1,5 @@
 using Coordinator.Actors.Protocol;
+using System.Text.Json.Serialization;
 using Coordinator.Core.Reporting;
 
 namespace Coordinator.Actors.Events;
@@ -52,8 +53,10 @@ public static class RunEvents
     /// is deleted (once the batch that records this is stored).</summary>
     public sealed record BestWeightsDeleted(int Epoch, string Path) : IRunEvent;
 
+    /// <summary>The run ended properly: <see cref="Status"/> is <see cref="RunStatus.Completed"/>, or
+    /// <see cref="RunStatus.Stopped"/> when a callback stopped it (stored as "completed" / "stopped").</summary>
     public sealed record RunCompleted(
-        string Status, FinalMetrics Final, string FinalModelPath, string FinalModelSha256, long FinalModelBytes,
+        [property: JsonConverter(typeof(RunStatusConverter))] RunStatus Status, FinalMetrics Final, string FinalModelPath, string FinalModelSha256, long FinalModelBytes,
         double WallSeconds) : IRunEvent;
 
     public sealed record RunFailed(string Reason, double WallSeconds) : IRunEvent;

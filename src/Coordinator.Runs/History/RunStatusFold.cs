@@ -1,4 +1,5 @@
 using Coordinator.Actors.State;
+using Coordinator.Core.Reporting;
 using static Coordinator.Actors.Events.RunEvents;
 
 namespace Coordinator.Cli.History;
@@ -6,14 +7,6 @@ namespace Coordinator.Cli.History;
 /// <summary>A run's state and status from its events (pure).</summary>
 public static class RunStatusFold
 {
-    public const string Completed = "completed";
-    public const string Stopped = "stopped";
-    public const string Failed = "failed";
-    /// <summary>No RunCompleted or RunFailed (yet): still running, or the process ended without finishing.</summary>
-    public const string Unfinished = "unfinished";
-    /// <summary>The journal could not be read.</summary>
-    public const string Unreadable = "unreadable";
-
     /// <summary><see cref="RunState"/>'s own fold, skipping events it does not know (an
     /// <see cref="UnrecognizedEvent"/>, or a newer event type).</summary>
     public static RunState State(IEnumerable<IRunEvent> events)
@@ -36,8 +29,8 @@ public static class RunStatusFold
 
     /// <summary>failed (a RunFailed not followed by a resume), stopped or completed (RunCompleted;
     /// stopped when a callback stopped training), else unfinished.</summary>
-    public static string Status(RunState state) =>
-        state.Failed is not null ? Failed
-        : state.Completed is { } done ? (done.Status == Stopped || state.Stop is not null ? Stopped : Completed)
-        : Unfinished;
+    public static RunStatus Status(RunState state) =>
+        state.Failed is not null ? RunStatus.Failed
+        : state.Completed is { } done ? (done.Status == RunStatus.Stopped || state.Stop is not null ? RunStatus.Stopped : RunStatus.Completed)
+        : RunStatus.Unfinished;
 }

@@ -58,15 +58,15 @@ public static class HistoryText
     public static string Line(HistoryEntry entry, int totalEpochs, string runFolder) => entry switch
     {
         RunStartedEntry s =>
-            $"started {TextNumbers.Instant(s.At)}: {Plural(s.Workers, "worker")}, sync {s.Sync}, seed {s.Seed}, " +
-            $"{Plural(s.Epochs, "epoch")}, lr {TextNumbers.Rate(s.InitialLr)}, {Plural(s.ParameterCount, "parameter")}, " +
-            $"config {TextNumbers.Sha(s.ConfigSha256)}",
+            $"started {NumberText.Instant(s.At)}: {Plural(s.Workers, "worker")}, sync {s.Sync}, seed {s.Seed}, " +
+            $"{Plural(s.Epochs, "epoch")}, lr {NumberText.Rate(s.InitialLr)}, {Plural(s.ParameterCount, "parameter")}, " +
+            $"config {NumberText.Sha(s.ConfigSha256)}",
         EpochEntry e => EpochText(e, totalEpochs),
         LrChangedEntry c =>
-            Indent + $"lr {TextNumbers.Rate(c.From)} -> {TextNumbers.Rate(c.To)} ({Join(c.Reason, c.Source)})" + Superseded(c.Superseded),
+            Indent + $"lr {NumberText.Rate(c.From)} -> {NumberText.Rate(c.To)} ({Join(c.Reason, c.Source)})" + Superseded(c.Superseded),
         CheckpointSavedEntry s =>
-            Indent + $"checkpoint saved: {Shown(s.File, runFolder)}{Gap}sha256 {TextNumbers.Sha(s.File.Sha256)}" +
-            (s.MonitorValue is { } v && !string.IsNullOrEmpty(s.Monitor) ? $"{Gap}{s.Monitor} {TextNumbers.Metric(v)}" : "") +
+            Indent + $"checkpoint saved: {Shown(s.File, runFolder)}{Gap}sha256 {NumberText.Sha(s.File.Sha256)}" +
+            (s.MonitorValue is { } v && !string.IsNullOrEmpty(s.Monitor) ? $"{Gap}{s.Monitor} {NumberText.Metric(v)}" : "") +
             (s.Batch is { } b ? $"{Gap}batch {b}" : "") +
             (s.Kind is "last" ? $"{Gap}(last)" : "") +
             Mark(s.File),
@@ -76,7 +76,7 @@ public static class HistoryText
             Indent + $"training stopped at epoch {s.Epoch + 1}{(s.Batch is { } b ? $", batch {b}" : "")} by {s.Source} ({s.Kind}): {EpochNumbering.ToScreen(s.Reason)}" +
             Superseded(s.Superseded),
         BestWeightsSavedEntry b =>
-            Indent + $"best weights saved: {Shown(b.File, runFolder)}{Gap}sha256 {TextNumbers.Sha(b.File.Sha256)}{Mark(b.File)}",
+            Indent + $"best weights saved: {Shown(b.File, runFolder)}{Gap}sha256 {NumberText.Sha(b.File.Sha256)}{Mark(b.File)}",
         BestWeightsDeletedEntry d =>
             Indent + $"best weights of epoch {d.Epoch + 1} deleted: {Shown(d.ResolvedPath, runFolder)} (superseded by better ones)",
         BestWeightsRestoredEntry r => $"best weights restored from epoch {r.Epoch + 1} ({r.Source})",
@@ -85,19 +85,19 @@ public static class HistoryText
             (r.Files.Count == 0 ? "no files" : string.Join(", ", r.Files.Select(f => Shown(f, runFolder) + Mark(f)))),
         ResumeStateDeletedEntry d => Indent + $"resume state of epoch {d.Epoch + 1} deleted",
         CallbackWarnedEntry w => Indent + $"warning from {w.Source} at epoch {w.Epoch + 1}: {EpochNumbering.ToScreen(w.Message)}",
-        EpochLimitChangedEntry c => $"epoch limit {c.From} -> {c.To} at {TextNumbers.Instant(c.At)}",
+        EpochLimitChangedEntry c => $"epoch limit {c.From} -> {c.To} at {NumberText.Instant(c.At)}",
         RunResumedEntry r => r.FromEpoch < 0
-            ? $"resumed from the start at {TextNumbers.Instant(r.At)}"
-            : $"resumed from epoch {r.FromEpoch + 1} at {TextNumbers.Instant(r.At)} (continuing with epoch {r.FromEpoch + 2})",
+            ? $"resumed from the start at {NumberText.Instant(r.At)}"
+            : $"resumed from epoch {r.FromEpoch + 1} at {NumberText.Instant(r.At)} (continuing with epoch {r.FromEpoch + 2})",
         RunRewoundEntry r => (r.ToEpoch < 0
             ? "rewound to the start"
             : $"rewound to epoch {r.ToEpoch + 1} (epochs from {r.ToEpoch + 2} are trained again)") + $": {r.Reason}",
         CheckpointCorruptedEntry c =>
-            $"checkpoint corrupted: {Shown(c.ResolvedPath, runFolder)} (expected sha256 {TextNumbers.Sha(c.ExpectedSha256)}): {c.Problem}",
+            $"checkpoint corrupted: {Shown(c.ResolvedPath, runFolder)} (expected sha256 {NumberText.Sha(c.ExpectedSha256)}): {c.Problem}",
         RunCompletedEntry c =>
-            $"{c.Status} after {Plural(c.EpochsRun, "epoch")} in {TextNumbers.Duration(c.WallSeconds)}: {Final(c.Final)}" +
-            $"; final model {Shown(c.FinalModel, runFolder)}{Gap}sha256 {TextNumbers.Sha(c.FinalModel.Sha256)}{Mark(c.FinalModel)}",
-        RunFailedEntry f => $"failed after {Plural(f.EpochsRun, "epoch")} in {TextNumbers.Duration(f.WallSeconds)}: {f.Reason}",
+            $"{c.Status.Name()} after {Plural(c.EpochsRun, "epoch")} in {NumberText.Duration(c.WallSeconds)}: {Final(c.Final)}" +
+            $"; final model {Shown(c.FinalModel, runFolder)}{Gap}sha256 {NumberText.Sha(c.FinalModel.Sha256)}{Mark(c.FinalModel)}",
+        RunFailedEntry f => $"failed after {Plural(f.EpochsRun, "epoch")} in {NumberText.Duration(f.WallSeconds)}: {f.Reason}",
         OtherEntry o => $"(event {o.Event}{(o.Problem is null ? "" : $", not decoded: {o.Problem}")}){(o.Data is { } d ? " " + Shorten(d.GetRawText(), 200) : "")}",
         _ => $"({entry.GetType().Name})",
     };
@@ -106,7 +106,7 @@ public static class HistoryText
     {
         var record = new EpochRecord(e.Epoch, e.Lr, Log(e, "loss"), Log(e, "accuracy"), Log(e, "val_loss"), Log(e, "val_accuracy"), e.Seconds);
         var line = EpochLine.Format(record, Math.Max(totalEpochs, e.Epoch + 1));
-        var extras = e.Logs.Where(kv => !StandardLogs.Contains(kv.Key)).Select(kv => $"{kv.Key} {TextNumbers.Metric(kv.Value)}").ToList();
+        var extras = e.Logs.Where(kv => !StandardLogs.Contains(kv.Key)).Select(kv => $"{kv.Key} {NumberText.Metric(kv.Value)}").ToList();
         if (extras.Count > 0) line += Gap + string.Join(Gap, extras);
         return line + Superseded(e.Superseded);
     }
@@ -115,7 +115,7 @@ public static class HistoryText
         ? "no final metrics"
         : string.Join(Gap, new[] { ("loss", f.Loss), ("acc", f.Accuracy), ("val_loss", f.ValLoss), ("val_acc", f.ValAccuracy) }
             .Where(m => m.Item1 == "loss" || !double.IsNaN(m.Item2))
-            .Select(m => $"{m.Item1} {TextNumbers.Metric(m.Item2)}"));
+            .Select(m => $"{m.Item1} {NumberText.Metric(m.Item2)}"));
 
     private static double Log(EpochEntry e, string name) => e.Logs.TryGetValue(name, out var v) ? v : double.NaN;
 
@@ -131,7 +131,7 @@ public static class HistoryText
     private static string Join(string a, string b) =>
         string.IsNullOrWhiteSpace(b) ? a : string.IsNullOrWhiteSpace(a) ? b : $"{a}, {b}";
 
-    private static string Plural(long n, string noun) => $"{TextNumbers.Integer(n)} {noun}{(n == 1 ? "" : "s")}";
+    private static string Plural(long n, string noun) => $"{NumberText.Integer(n)} {noun}{(n == 1 ? "" : "s")}";
 
     private static string Shorten(string s, int max) => s.Length <= max ? s : s[..(max - 3)] + "...";
 }

@@ -1,3 +1,5 @@
+using Coordinator.Core.Reporting;
+using Coordinator.Reporting;
 using Spectre.Console;
 
 namespace Coordinator.Cli.History;
@@ -12,17 +14,17 @@ public static class RunsText
     public static IReadOnlyList<string> Cells(RunListing run) =>
     [
         run.RunId,
-        run.Status,
-        TextNumbers.Integer(run.EpochsRun),
+        run.Status.Name(),
+        NumberText.Integer(run.EpochsRun),
         Best(run),
-        TextNumbers.Instant(run.LastActivity),
+        NumberText.Instant(run.LastActivity),
     ];
 
     /// <summary><c>val_loss 0.1295 (epoch 11)</c>, or "-" when there is none.</summary>
     public static string Best(RunListing run)
     {
         if (run.Best is not { } best || string.IsNullOrEmpty(run.Monitor)) return "-";
-        var text = $"{run.Monitor} {TextNumbers.Metric(best)}";
+        var text = $"{run.Monitor} {NumberText.Metric(best)}";
         return run.BestEpoch is { } epoch ? $"{text} (epoch {epoch + 1})" : text;
     }
 
@@ -46,9 +48,9 @@ public static class RunsText
             var cells = Cells(run).Select(Markup.Escape).ToArray();
             cells[1] = run.Status switch
             {
-                RunStatusFold.Completed => $"[green]{cells[1]}[/]",
-                RunStatusFold.Stopped => $"[yellow]{cells[1]}[/]",
-                RunStatusFold.Failed or RunStatusFold.Unreadable => $"[red]{cells[1]}[/]",
+                RunStatus.Completed => $"[green]{cells[1]}[/]",
+                RunStatus.Stopped => $"[yellow]{cells[1]}[/]",
+                RunStatus.Failed or RunStatus.Unreadable => $"[red]{cells[1]}[/]",
                 _ => cells[1],
             };
             table.AddRow(cells);
