@@ -15,15 +15,6 @@ namespace Coordinator.Actors.Supervision;
 // in one batch (EpochEndDecider), then deletions and CSV loggers' rows.
 public sealed partial class TrainingSupervisor
 {
-    /// <summary>The epoch end in progress: the plan, how far its files are, the events and deletions so far.</summary>
-    private sealed class EpochEndWork(EpochEndDecider.EpochEndPlan plan)
-    {
-        public EpochEndDecider.EpochEndPlan Plan { get; } = plan;
-        public int NextFile { get; set; }
-        public List<IRunEvent> Events { get; } = [.. plan.Events];
-        public List<string> Deletions { get; } = [];
-    }
-
     private void EndEpoch(IReadOnlyList<WorkerReports.EpochTrained> reports)
     {
         var flight = _epoch!;

@@ -185,7 +185,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         Func<object, bool>? isAnswer = null, bool giveUpOnLoss = false)
     {
         var id = ++_nextRequest;
-        var actor = Context.ActorOf(MemberRound.Props(new MemberRound.Spec(purpose, targets, isAnswer ?? (answer => Answers(answer, id)), giveUpOnLoss)),
+        var actor = Context.ActorOf(MemberRound.Props(new MemberRound.Spec(purpose, targets, isAnswer ?? (answer => MemberRound.Answers(answer, id)), giveUpOnLoss)),
             $"round-{id}");
         _round = (actor, targets);
         for (var rank = 0; rank < targets.Count; rank++) targets[rank].Tell(request(id, rank, targets.Count), actor);
@@ -197,17 +197,6 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         if (_members.Count == 0) Fail("no worker is left to ask");
         else AskMembers(purpose, [_members.Ring[0]], (id, _, _) => request(id));
     }
-
-    private static bool Answers(object answer, long id) => answer switch
-    {
-        WorkerReports.WeightsCaptured w => w.RequestId == id,
-        WorkerReports.TrainingStateCaptured c => c.RequestId == id,
-        WorkerReports.TrainingStateHashed h => h.RequestId == id,
-        WorkerReports.TrainingStateLoaded l => l.RequestId == id,
-        WorkerReports.WeightsLoaded l => l.RequestId == id,
-        WorkerReports.Evaluated e => e.RequestId == id,
-        _ => false,
-    };
 
     /// <summary>Runs file work off this actor's thread; its result comes back as <paramref name="then"/>'s message.</summary>
     private void InStore<T>(Func<ICheckpointStore, T> work, Func<T, object> then) =>
@@ -242,19 +231,5 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     {
         foreach (var d in decisions)
             if (d is CallbackWarning w) Report(new RunProgress.Warning($"{w.Source}: {w.Message}"));
-    }
-
-    /// <summary>The epoch being trained or ended: its attempt (the version its commands carry), its barrier, the
-    /// batch losses, the callbacks' decisions so far, its clock, and whether the callbacks stopped it at a batch.</summary>
-    private sealed class EpochInFlight(int epoch, long attempt, IActorRef barrier, int members)
-    {
-        public StepLosses Steps { get; } = new(members);
-        public int Epoch { get; } = epoch;
-        public long Attempt { get; } = attempt;
-        public IActorRef Barrier { get; } = barrier;
-        public List<CallbackDecision> Decisions { get; } = [];
-        public Stopwatch Clock { get; } = Stopwatch.StartNew();
-        public bool StopSent { get; set; }
-        public EpochEndWork? End { get; set; }
     }
 }

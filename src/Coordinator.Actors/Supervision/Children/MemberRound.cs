@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Coordinator.Actors.Protocol;
 
 namespace Coordinator.Actors.Supervision.Children;
 
@@ -44,6 +45,18 @@ internal sealed class MemberRound : ReceiveActor
     }
 
     public static Props Props(Spec spec) => Akka.Actor.Props.Create(() => new MemberRound(spec));
+
+    /// <summary>Whether <paramref name="answer"/> answers the worker request <paramref name="id"/>.</summary>
+    public static bool Answers(object answer, long id) => answer switch
+    {
+        WorkerReports.WeightsCaptured w => w.RequestId == id,
+        WorkerReports.TrainingStateCaptured c => c.RequestId == id,
+        WorkerReports.TrainingStateHashed h => h.RequestId == id,
+        WorkerReports.TrainingStateLoaded l => l.RequestId == id,
+        WorkerReports.WeightsLoaded l => l.RequestId == id,
+        WorkerReports.Evaluated e => e.RequestId == id,
+        _ => false,
+    };
 
     protected override void PreStart() => CompleteIfAnswered(); // a round with no targets is over at once
 
