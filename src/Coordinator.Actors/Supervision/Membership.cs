@@ -20,6 +20,10 @@ internal sealed class Membership
 
     public IReadOnlyList<IActorRef> Joiners => _joiners.Select(m => m.Worker).ToList();
 
+    public IReadOnlyList<string> Names => _members.Select(m => m.Name).ToList();
+
+    public IReadOnlyList<string> JoinerNames => _joiners.Select(m => m.Name).ToList();
+
     public IEnumerable<IActorRef> Everyone => _members.Concat(_joiners).Select(m => m.Worker);
 
     public bool HasJoiners => _joiners.Count > 0;

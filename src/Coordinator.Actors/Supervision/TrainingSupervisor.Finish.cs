@@ -1,145 +1,114 @@
+using Coordinator.Core.Reporting;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using Coordinator.Actors.Protocol;
-using Coordinator.Callbacks;
+using Coordinator.Actors.Supervision.Children;
+using Coordinator.Actors.Supervision.Decider;
+using Coordinator.Actors.Supervision.Status;
+using Coordinator.Actors.Supervision.Store;
 using static Coordinator.Actors.Events.RunEvents;
+using static Coordinator.Actors.Supervision.SupervisorSteps;
 
 namespace Coordinator.Actors.Supervision;
 
-// The end (best weights, final evaluation, report), failures in every phase, and persisting.
+// The end (best weights, final evaluation, final model, report), failures, and journal faults.
 public sealed partial class TrainingSupervisor
 {
     // ---- Phase: the end: restore best weights, evaluate the model kept, write it, report.
     private void Finish()
     {
+        Enter(SupervisorPhase.Finishing);
         var ended = _engine.EndTrain();
-        foreach (var d in ended.Decisions) Observe(d);
+        Observe(ended.Decisions);
         if (ended.RestoredWeightsEpoch is not { } epoch || _state.BestWeights is not { } best)
         {
             EvaluateFinal();
             return;
         }
         var source = ended.Decisions.OfType<Callbacks.BestWeightsRestored>().First().Source;
-        var events = new List<IRunEvent>();
-        var path = _paths.Resolve(best.File.Path);
-        if (Problem(best.File) is { } problem)
+        var (paths, run) = (_paths, _state);
+        InStore(store => StoreJobs.FindBestWeights(store, paths, run, best.File), lookup => new BestWeightsFound(epoch, source, best.File, lookup));
+    }
+
+    private void FinishSteps()
+    {
+        Command<BestWeightsFound>(found =>
         {
-            events.Add(new CheckpointCorrupted(best.File.Path, best.File.Sha256, problem));
-            _observer.Tell(new RunProgress.Warning($"the best weights {_paths.Display(best.File.Path)} are {problem}; falling back to the newest valid checkpoint"));
-            var fallback = _state.Checkpoints.LastOrDefault(c => !c.Deleted && c.Saved.Kind == "regular" &&
-                                                                 _store.Problem(_paths.Resolve(c.Saved.Path), c.Saved.Sha256, c.Saved.Bytes) is null);
-            if (fallback is null)
+            var decision = SupervisorDecider.RestoreBest(_state, _paths, found.Epoch, found.Source, found.Best, found.Lookup);
+            PersistThen(decision.Events, () =>
             {
-                PersistThen(events, () => Fail($"the best weights ({path}) are {problem}, and no valid checkpoint is left to restore"));
-                return;
-            }
-            path = _paths.Resolve(fallback.Saved.Path);
-        }
-        if (_state.Restored is null) events.Add(new Events.RunEvents.BestWeightsRestored(epoch, source));
-        byte[] weights;
-        try
+                foreach (var effect in decision.Effects) Apply(effect);
+                if (found.Lookup.Weights is { } weights && !decision.Effects.OfType<SupervisorEffect.FailRun>().Any())
+                    AskMembers(new LoadBestWeights(), _members.Ring, (id, _, _) => new WorkerCommands.LoadWeights(id, weights));
+            });
+        });
+        Command<FinalModelStored>(stored =>
         {
-            weights = _store.Read(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            PersistThen(events, () => Fail($"the weights to restore ({path}) could not be read: {e.Message}"));
-            return;
-        }
-        PersistThen(events, () => AskMembers(_members.Ring, (id, _, _) => new WorkerCommands.LoadWeights(id, weights),
-            (WorkerReports.WeightsLoaded l) => l.RequestId, loaded =>
-            {
-                if (loaded.Select(l => l.ParameterHash).Distinct().Count() > 1)
-                    _observer.Tell(new RunProgress.Warning("replicas differ after loading the best weights"));
-                EvaluateFinal();
-            }));
+            var status = _state.Stop is null ? RunStatus.Completed : RunStatus.Stopped;
+            PersistThen([new RunCompleted(status, stored.Final, stored.File.Path, stored.File.Sha256, stored.File.Bytes, _wall.Elapsed.TotalSeconds)],
+                () => Done(status));
+        });
     }
 
     private void EvaluateFinal() =>
-        AskMembers(_members.Ring, (id, rank, count) => new WorkerCommands.Evaluate(id, rank, count),
-            (WorkerReports.Evaluated r) => r.RequestId, results =>
-            {
-                var final = EpochAggregation.Final(results);
-                StoreWeights(_settings.FinalModelPath, written =>
-                    PersistThen([new RunCompleted(_state.Stop is null ? Core.Reporting.RunStatus.Completed : Core.Reporting.RunStatus.Stopped, final, written.Path, written.Sha256,
-                        written.Bytes, _wall.Elapsed.TotalSeconds)], () => Done(_state.Stop is null ? Core.Reporting.RunStatus.Completed : Core.Reporting.RunStatus.Stopped)));
-            }, askAgainOnLoss: true);
+        AskMembers(new SupervisorSteps.EvaluateFinal(), _members.Ring, (id, rank, count) => new WorkerCommands.Evaluate(id, rank, count), giveUpOnLoss: true);
 
-    /// <summary>The run is over: every worker is told (they stop), and the observer gets the report.</summary>
-    private void Done(Core.Reporting.RunStatus outcome, string? error = null)
+    private void FinishRound(MemberRound.Completed round)
+    {
+        switch (round.Purpose)
+        {
+            case LoadBestWeights:
+                if (round.Answers.Cast<WorkerReports.WeightsLoaded>().Select(l => l.ParameterHash).Distinct().Count() > 1)
+                    Report(new RunProgress.Warning("replicas differ after loading the best weights"));
+                EvaluateFinal();
+                break;
+            case SupervisorSteps.EvaluateFinal when round.Interrupted:
+                EvaluateFinal(); // the evaluation is split by rank: ask the remaining members again
+                break;
+            case SupervisorSteps.EvaluateFinal:
+                var final = EpochAggregation.Final(round.Answers.Cast<WorkerReports.Evaluated>().ToList());
+                AskFirst(new CaptureFinalWeights(final), id => new WorkerCommands.CaptureWeights(id));
+                break;
+            case CaptureFinalWeights capture:
+                Write(_settings.FinalModelPath, ((WorkerReports.WeightsCaptured)round.Answers[0]).Weights, file => new FinalModelStored(capture.Final, file));
+                break;
+        }
+    }
+
+    /// <summary>The run is over: every worker is told (they stop); once the store's work is done, the observer gets the report.</summary>
+    private void Done(RunStatus outcome, string? error = null)
     {
         Timers.CancelAll();
+        StopChildren();
+        _phase = SupervisorPhase.Done;
         Become(() =>
         {
             // A worker that registers after the end (a retry, a late node) is told so, and stops.
             Command<WorkerReports.RegisterWorker>(_ => Sender.Tell(new WorkerCommands.RunEnded(Version, outcome)));
+            Command<GetRunStatus>(_ => Sender.Tell(Status()));
+            Command<StoreWarnings>(ReportWarnings);
+            // The summary needs the whole history, which the bounded state does not hold: a child reads it back.
+            Command<StoreDrained>(d => Context.ActorOf(RunHistoryReader.Props(_settings, _observer, d.Error, Finished(d.Error)), $"history-{++_nextRequest}"));
             Command<object>(_ => { });
         });
         foreach (var worker in _members.Everyone) worker.Tell(new WorkerCommands.RunEnded(Version, outcome));
-        ReportFinished(error);
+        _files.Drained().PipeTo(Self, success: () => new StoreDrained(error));
     }
 
-    // The summary needs the whole history, which the bounded state does not hold: read it back.
-    private void ReportFinished(string? error = null) =>
-        Context.ActorOf(RunHistoryReader.Props(_settings, _observer, error, Finished(error)), $"history-{++_nextRequest}");
-
-    // ---- Failures, in every phase.
-    private void CommonFailures()
+    private void StopChildren()
     {
-        Command<WorkerReports.WorkerFailed>(_ => _members.Knows(Sender), f => LostBetweenEpochs(Sender, $"failed: {f.Reason}", () => { }));
-        Command<WorkerReports.WorkerFailed>(f => _log.Warning("worker {0} failed: {1}", f.Name, f.Reason));
-        Command<Terminated>(t => _members.Knows(t.ActorRef), t => LostBetweenEpochs(t.ActorRef, "stopped (its process or node is gone)", () => { }));
-        Command<Terminated>(_ => { });
-        // Weights or a state that did not reach a worker (on another node): as if it had failed.
-        Command<TransferMessages.TransferFailed>(f => _members.Knows(f.Target),
-            f => Self.Tell(new WorkerReports.WorkerFailed(_members.NameOf(f.Target), $"its {f.MessageType} could not be sent: {f.Reason}"), f.Target));
-        Command<WorkerReports.BatchTrained>(_ => { }); // late batch reports of a finished or abandoned attempt
-        Command<WorkerReports.EpochTrained>(_ => { });
-        Command<WorkerReports.EpochAborted>(_ => { });
-        // Only the newest snapshot is ever loaded: drop the ones before it.
-        Command<SaveSnapshotSuccess>(ok => DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1)));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.Warning("old snapshots could not be deleted: {0}", f.Cause.Message));
-        Command<SaveSnapshotFailure>(f => _observer.Tell(new RunProgress.Warning($"a snapshot could not be saved: {f.Cause.Message}")));
+        if (_epoch is { } flight) Context.Stop(flight.Barrier);
+        if (_round is { } round) Context.Stop(round.Actor);
+        (_epoch, _round) = (null, null);
     }
 
     private void Fail(string reason)
     {
         _log.Error("run {0} failed: {1}", _settings.RunId, reason);
         Timers.CancelAll();
-        PersistThen([new RunFailed(reason, _wall.Elapsed.TotalSeconds)], () => Done(Core.Reporting.RunStatus.Failed));
-    }
-
-    /// <summary>
-    /// Persists the events, applies each, snapshots when due, and continues once the last is stored.
-    /// (A counter, not DeferAsync: a Persist issued from inside a DeferAsync handler left later
-    /// replies undelivered.)
-    /// </summary>
-    private void PersistThen(IReadOnlyList<IRunEvent> events, Action then)
-    {
-        if (events.Count == 0)
-        {
-            then();
-            return;
-        }
-        var remaining = events.Count;
-        PersistAll(events, e =>
-        {
-            _state = _state.Apply(e);
-            if (--remaining > 0) return;
-            if (LastSequenceNr - _lastSnapshotAt >= _settings.SnapshotEvery)
-            {
-                _lastSnapshotAt = LastSequenceNr;
-                SaveSnapshot(_state);
-            }
-            then();
-        });
-    }
-
-    private void Observe(CallbackDecision decision)
-    {
-        if (decision is CallbackWarning w) _observer.Tell(new RunProgress.Warning($"{w.Source}: {w.Message}"));
+        StopChildren();
+        PersistThen([new RunFailed(reason, _wall.Elapsed.TotalSeconds)], () => Done(RunStatus.Failed));
     }
 
     // The run cannot be read back (a journal or snapshot store that did not start, an event that cannot be
@@ -150,7 +119,7 @@ public sealed partial class TrainingSupervisor
     {
         var text = $"run {_settings.RunId}: its journal could not be read back ({PersistenceId}): {reason.GetBaseException().Message.TrimEnd('.')}";
         _log.Info(text);
-        _observer.Tell(new RunProgress.RecoveryFailed(text));
+        Report(new RunProgress.RecoveryFailed(text));
     }
 
     // The journal cannot be written: stop deciding (nothing more is persisted), report what failed
@@ -163,15 +132,20 @@ public sealed partial class TrainingSupervisor
 
     private void StopAfterJournalFault(string message)
     {
-        if (_journalFaulted) return; // a rejected batch calls back once per event: report the first
-        _journalFaulted = true;
+        if (_phase == SupervisorPhase.JournalFaulted) return; // a rejected batch calls back once per event: report the first
+        _phase = SupervisorPhase.JournalFaulted;
         _log.Error("run {0}: {1}", _settings.RunId, message);
         Timers.CancelAll();
-        Become(() => Command<object>(_ => { }));
+        Become(() =>
+        {
+            Command<GetRunStatus>(_ => Sender.Tell(Status()));
+            Command<object>(_ => { });
+        });
         // Akka.Persistence stops this actor after a journal failure, and its children with it, so
-        // the reader that reports the run must not be a child.
+        // the reader that reports the run must not be a child; it starts once the store's work is done.
+        var (system, reader) = (Context.System, RunHistoryReader.Props(_settings, _observer, message, Finished(message)));
 #pragma warning disable AK1008
-        Context.System.ActorOf(RunHistoryReader.Props(_settings, _observer, message, Finished(message)));
+        _files.Drained().ContinueWith(_ => system.ActorOf(reader), TaskScheduler.Default);
 #pragma warning restore AK1008
     }
 

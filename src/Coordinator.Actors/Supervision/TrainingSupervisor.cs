@@ -5,31 +5,35 @@ using Akka.Persistence;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.State;
 using Coordinator.Actors.Transfer;
+using Coordinator.Actors.Supervision.Children;
+using Coordinator.Actors.Supervision.Decider;
+using Coordinator.Actors.Supervision.Status;
+using Coordinator.Actors.Supervision.Store;
 using Coordinator.Callbacks;
-using Coordinator.Callbacks.State;
 using Coordinator.Core.Storage;
 using static Coordinator.Actors.Events.RunEvents;
+using static Coordinator.Actors.Supervision.SupervisorSteps;
 
 namespace Coordinator.Actors.Supervision;
 
 /// <summary>
-/// The supervisor: owns the epoch barrier, the callbacks and the run's membership. Workers
-/// register; once min-workers have, it starts each epoch at the rate the callbacks chose, with
-/// every member's rank in the ring, waits for every report (failing the run, naming the silent
-/// workers, after the epoch timeout), turns the reports into one set of logs, runs the callbacks,
-/// stores the files they asked for and the members' resume states, then persists the epoch's
-/// decisions in one batch and broadcasts them: the next rate, or stop. A member lost mid-epoch
-/// makes it restart that epoch from the last epoch-end state with the others (within
-/// max-restarts); a worker that registers mid-run joins at the next epoch. A new supervisor with
-/// the same persistence id (a restarted process, or a standby node's singleton) continues from
-/// the newest resume state whose files verify.
-/// Phases: waiting for workers, resuming, training an epoch, restarting it, ending it, finishing, done.
+/// The supervisor: owns the callbacks, the run's membership and its journal. Workers register; once
+/// min-workers have, each epoch is run by an <see cref="EpochBarrier"/> child (start, batch logs, every
+/// report or the timeout); the reports become one set of logs, the callbacks decide, the files they asked
+/// for and the members' resume states are stored, and the epoch's events are persisted in one batch. What
+/// to persist and do is decided by the pure <see cref="SupervisorDecider"/> and <see cref="EpochEndDecider"/>;
+/// requests to members run as <see cref="MemberRound"/> children; file work runs off this actor's thread
+/// (<see cref="AsyncCheckpointStore"/>) and comes back as messages. The phase is explicit
+/// (<see cref="SupervisorPhase"/>, answered to <see cref="GetRunStatus"/>).
+/// A member lost mid-epoch makes it restart that epoch with the others (within max-restarts); a worker
+/// that registers mid-run joins at the next epoch. A new supervisor with the same persistence id (a
+/// restarted process, or a standby node's singleton) continues from the newest resume state that verifies.
 /// </summary>
 public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTimers
 {
     private readonly SupervisorSettings _settings;
     private readonly IActorRef _observer;
-    private readonly ICheckpointStore _store;
+    private readonly AsyncCheckpointStore _files;
     private readonly RunPaths _paths;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Membership _members = new();
@@ -37,24 +41,18 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     private readonly PayloadTransfer _payloads = PayloadTransfer.Get(Context.System); // weights and states to other nodes: chunked
     private CallbackEngine _engine;
     private RunState _state;
+    private SupervisorPhase _phase = SupervisorPhase.WaitingForWorkers;
     private long _nextRequest;
     private long _lastSnapshotAt;
-    private bool _journalFaulted;
-
-    // Per-epoch working state (not persisted: an interrupted epoch is trained again).
-    private readonly Dictionary<IActorRef, WorkerReports.EpochTrained> _reports = [];
-    private readonly List<CallbackDecision> _epochDecisions = [];
-    private StepLosses _steps;
-    private Stopwatch _epochClock = new();
-    private bool _stopBroadcast;
-    private long _attempt;
+    private int _parameterCount;
+    private EpochInFlight? _epoch;     // the epoch being trained or ended (not persisted: an interrupted epoch is trained again)
+    private (IActorRef Actor, IReadOnlyList<IActorRef> Targets)? _round; // the round of member requests in flight
 
     public TrainingSupervisor(SupervisorSettings settings, IActorRef observer, ICheckpointStore store)
     {
-        (_settings, _observer, _store) = (settings, observer, store);
+        (_settings, _observer, _files) = (settings, observer, new AsyncCheckpointStore(store));
         _paths = settings.Paths;
         _engine = NewEngine();
-        _steps = new StepLosses(settings.Workers);
         _state = RunState.Bounded(settings.KeepResumeStates + 1);
 
         Recover<SnapshotOffer>(offer =>
@@ -64,10 +62,10 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         Recover<IRunEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ =>
         {
-            if (LastSequenceNr > 0) _observer.Tell(new RunProgress.Recovered(_lastSnapshotAt, LastSequenceNr, _state.Epochs.Count));
+            if (LastSequenceNr > 0) Report(new RunProgress.Recovered(_lastSnapshotAt, LastSequenceNr, _state.Epochs.Count));
             // A run that is over needs no workers: report how it ended (a standby taking over after the end),
             // unless this process was started to extend it (train --resume RUN --epochs N).
-            if (_state.Completed is not null && !ExtendsEpochLimit) Self.Tell(new RunAlreadyOver());
+            if (SupervisorDecider.IsOver(_state, _settings)) Self.Tell(new RunAlreadyOver());
         });
         WaitingForWorkers();
     }
@@ -91,13 +89,17 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         Timers.StartSingleTimer("workers-timeout", new WorkersTimedOut(), _settings.EpochTimeout);
     }
 
+    /// <summary>Every report to the run's observer goes through here.</summary>
+    private void Report(object progress) => _observer.Tell(progress);
+
     // ---- Phase: waiting for the workers to register (each has built its replica): all the run is
     // configured with, or, when the wait (the epoch timeout) is over, at least min-workers.
     private void WaitingForWorkers()
     {
         Command<WorkerReports.RegisterWorker>(register =>
         {
-            if (Accept(register, asMember: true) && _members.Count >= WorkersToWaitFor) BeginTraining(register.ParameterCount);
+            if (Accept(register, asMember: true) && _members.Count >= SupervisorDecider.WorkersToWaitFor(_state, _settings))
+                BeginTraining(register.ParameterCount);
         });
         Command<RunAlreadyOver>(_ => Done(_state.Completed!.Status)); // nothing to do: persist nothing
         Command<Terminated>(t => _members.Remove(t.ActorRef));
@@ -106,178 +108,133 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         {
             if (_members.Count >= _settings.MinWorkers && _members.Count > 0)
             {
-                _observer.Tell(new RunProgress.Note($"{_members.Count} of {_settings.Workers} workers registered; starting with them (min-workers = {_settings.MinWorkers})"));
+                Report(new RunProgress.Note($"{_members.Count} of {_settings.Workers} workers registered; starting with them (min-workers = {_settings.MinWorkers})"));
                 BeginTraining(_parameterCount);
             }
             else
                 Fail($"{_members.Count} of the {_settings.MinWorkers} workers the run needs (min-workers) registered within {_settings.EpochTimeout.TotalSeconds:0}s");
         });
-        CommonFailures();
+        Common();
     }
 
-    private int _parameterCount;
-
-    // A new run waits for the workers it is configured with; a resumed one for the members it had last
-    // (a worker lost since is not waited for beyond the wait's end, when min-workers will do).
-    private int WorkersToWaitFor =>
-        _state.Started is null ? _settings.Workers : Math.Max(_settings.MinWorkers, Math.Min(_state.Members, _settings.MaxWorkers));
-
-    private void BeginTraining(int parameterCount)
+    /// <summary>Every phase between the first epoch and the end: the phase's own handlers, then those of all.</summary>
+    private void Enter(SupervisorPhase phase)
     {
-        Timers.Cancel("workers-timeout");
-        if (_state.Completed is not null && !ExtendsEpochLimit)
+        _phase = phase;
+        Become(() =>
         {
-            // Registrations that came in during recovery are handled before RunAlreadyOver: the run is over all the same.
-            Done(_state.Completed.Status);
+            if (phase == SupervisorPhase.TrainingEpoch) TrainingEpoch();
+            Command<WorkerReports.RegisterWorker>(r => Accept(r, asMember: false)); // joiners wait for the next epoch
+            Steps();
+            Common();
+        });
+    }
+
+    // ---- In every phase.
+    private void Common()
+    {
+        Command<GetRunStatus>(_ => Sender.Tell(Status()));
+        Command<StoreWarnings>(ReportWarnings);
+        Command<StoreFailed>(f => Fail(f.Reason));
+        Command<WorkerReports.WorkerFailed>(_ => _members.Knows(Sender), f => LostBetweenEpochs(Sender, $"failed: {f.Reason}"));
+        Command<WorkerReports.WorkerFailed>(f => _log.Warning("worker {0} failed: {1}", f.Name, f.Reason));
+        Command<Terminated>(t => _members.Knows(t.ActorRef), t => LostBetweenEpochs(t.ActorRef, "stopped (its process or node is gone)"));
+        Command<Terminated>(_ => { });
+        // Weights or a state that did not reach a worker (on another node; the round passes it on): as if it had failed.
+        Command<TransferMessages.TransferFailed>(f => _members.Knows(f.Target),
+            f => Self.Tell(new WorkerReports.WorkerFailed(_members.NameOf(f.Target), $"its {f.MessageType} could not be sent: {f.Reason}"), f.Target));
+        // Some workers confirm an abort to the supervisor they registered with: the round collects it.
+        Command<WorkerReports.EpochAborted>(a => _round?.Actor.Forward(a));
+        Command<WorkerReports.BatchTrained>(_ => { }); // late batch reports of a finished or abandoned attempt
+        Command<WorkerReports.EpochTrained>(_ => { });
+        // Only the newest snapshot is ever loaded: drop the ones before it.
+        Command<SaveSnapshotSuccess>(ok => DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1)));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("old snapshots could not be deleted: {0}", f.Cause.Message));
+        Command<SaveSnapshotFailure>(f => Report(new RunProgress.Warning($"a snapshot could not be saved: {f.Cause.Message}")));
+    }
+
+    private void ReportWarnings(StoreWarnings warnings)
+    {
+        foreach (var warning in warnings.Warnings) Report(new RunProgress.Warning(warning));
+    }
+
+    private CurrentRunStatus Status() =>
+        new(_settings.RunId, _phase, _epoch?.Epoch ?? _state.NextEpoch, _settings.Epochs, _members.Names, _members.JoinerNames,
+            _state.Epochs.Count == 0 ? -1 : _state.Epochs[^1].Epoch,
+            _state.Epochs.Count == 0 ? new Dictionary<string, double>() : _state.Epochs[^1].Logs);
+
+    /// <summary>Persists a decision's events (in one batch), then carries out its effects in order.</summary>
+    private void Carry(Decision decision) => PersistThen(decision.Events, () =>
+    {
+        foreach (var effect in decision.Effects) Apply(effect);
+    });
+
+    private void Apply(SupervisorEffect effect)
+    {
+        switch (effect)
+        {
+            case SupervisorEffect.Report r: Report(r.Progress); break;
+            case SupervisorEffect.FailRun f: Fail(f.Reason); break;
+            case SupervisorEffect.ReportOutcome o: Done(o.Status); break;
+            case SupervisorEffect.BeginFirstEpoch: TrainBegin(); BeginEpoch(0); break;
+            case SupervisorEffect.ResumeRun: CheckResumeStates(); break;
+            case SupervisorEffect.RestartEpoch r: AbortEpoch(r.Epoch); break;
+            case SupervisorEffect.GoOnFrom g: GoOnFrom(g.Epoch); break;
+        }
+    }
+
+    /// <summary>Starts a round of requests to <paramref name="targets"/>; its result comes back as <see cref="MemberRound.Completed"/>.
+    /// An answer is recognised by its request id unless <paramref name="isAnswer"/> says otherwise.</summary>
+    private void AskMembers(object purpose, IReadOnlyList<IActorRef> targets, Func<long, int, int, object> request,
+        Func<object, bool>? isAnswer = null, bool giveUpOnLoss = false)
+    {
+        var id = ++_nextRequest;
+        var actor = Context.ActorOf(MemberRound.Props(new MemberRound.Spec(purpose, targets, isAnswer ?? (answer => MemberRound.Answers(answer, id)), giveUpOnLoss)),
+            $"round-{id}");
+        _round = (actor, targets);
+        for (var rank = 0; rank < targets.Count; rank++) _payloads.Tell(targets[rank], request(id, rank, targets.Count), actor);
+    }
+
+    /// <summary>Asks the first member (rank 0) for what only one needs to give; if it is lost first, the next is asked.</summary>
+    private void AskFirst(object purpose, Func<long, object> request)
+    {
+        if (_members.Count == 0) Fail("no worker is left to ask");
+        else AskMembers(purpose, [_members.Ring[0]], (id, _, _) => request(id));
+    }
+
+    /// <summary>Runs file work off this actor's thread; its result comes back as <paramref name="then"/>'s message.</summary>
+    private void InStore<T>(Func<ICheckpointStore, T> work, Func<T, object> then) =>
+        _files.Run(work).PipeTo(Self, success: then, failure: e => new StoreFailed((e is AggregateException { InnerException: { } inner } ? inner : e).Message));
+
+    /// <summary>
+    /// Persists the events, applies each, snapshots when due, and continues once the last is stored.
+    /// (A counter, not DeferAsync: a Persist issued from inside a DeferAsync handler left later replies undelivered.)
+    /// </summary>
+    private void PersistThen(IReadOnlyList<IRunEvent> events, Action then)
+    {
+        if (events.Count == 0)
+        {
+            then();
             return;
         }
-        _members.SortByName();
-        if (_state.Started is null)
-            PersistThen([new RunStarted(_settings.RunId, _members.Count, _settings.Sync, _settings.Seed, _settings.Epochs,
-                _settings.InitialLearningRate, parameterCount, _settings.ConfigSha256, DateTimeOffset.UtcNow)
-            {
-                DataSha256 = _settings.DataSha256, Settings = _settings.ConfigSettings,
-            }], () =>
-            {
-                foreach (var d in _engine.TrainBegin()) Observe(d);
-                BeginEpoch(0);
-            });
-        else if (_settings.ChangesEpochLimit && _state.EpochLimit != _settings.Epochs)
-            PersistThen([new EpochLimitChanged(_state.EpochLimit ?? _settings.Epochs, _settings.Epochs, DateTimeOffset.UtcNow)], Resume);
-        else
-            Resume();
-    }
-
-    // A finished run goes on only when it ended at its epoch limit and this process raises the limit.
-    private bool ExtendsEpochLimit => _settings.ChangesEpochLimit && _state.Stop is null && _state.EpochLimit is { } limit && _settings.Epochs > limit;
-
-    // ---- Phase: resuming a run that a previous process (or supervisor node) left unfinished.
-    private void Resume()
-    {
-        var events = new List<IRunEvent>();
-        ResumeStateSaved? usable = null;
-        foreach (var candidate in _state.ResumeStates.Reverse())
+        var remaining = events.Count;
+        PersistAll(events, e =>
         {
-            // Members in step share one file: check each file once.
-            var bad = candidate.Files.DistinctBy(f => f.Path).Select(f => (File: f, Problem: Problem(f))).Where(x => x.Problem is not null).ToList();
-            if (bad.Count == 0)
+            _state = _state.Apply(e);
+            if (--remaining > 0) return;
+            if (LastSequenceNr - _lastSnapshotAt >= _settings.SnapshotEvery)
             {
-                usable = candidate;
-                break;
+                _lastSnapshotAt = LastSequenceNr;
+                SaveSnapshot(_state);
             }
-            events.AddRange(bad.Select(b => new CheckpointCorrupted(b.File.Path, b.File.Sha256, b.Problem!)));
-        }
-        var target = usable?.Epoch ?? -1;
-        if (_state.Epochs.Any(e => e.Epoch > target))
-            events.Add(new RunRewound(target, $"the resume state of epoch {_state.Epochs[^1].Epoch} could not be used"));
-        events.Add(new RunResumed(target, DateTimeOffset.UtcNow));
-
-        PersistThen(events, () =>
-        {
-            foreach (var c in events.OfType<CheckpointCorrupted>())
-                _observer.Tell(new RunProgress.Warning($"{_paths.Display(c.Path)} is {c.Problem}; it was not loaded"));
-            RemoveFilesTheJournalDoesNotKeep();
-            if (usable is not null)
-            {
-                WarnAboutMissingLogRows(target);
-                _engine.RestoreState(CallbackJsonContext.Deserialize(_state.Epochs.Single(e => e.Epoch == target).CallbackState));
-                _observer.Tell(new RunProgress.Note($"resuming after epoch {target + 1} (of {_settings.Epochs})"));
-            }
-            else
-                foreach (var d in _engine.TrainBegin()) Observe(d);
-            // Workers that outlived a supervisor may be mid-epoch: every member loads the state to go on from.
-            LoadStateAfter(target, _members.Ring, () => ContinueAfter(target));
+            then();
         });
     }
 
-    private void ContinueAfter(int epoch)
+    private void Observe(IEnumerable<CallbackDecision> decisions)
     {
-        if (_engine.StopTraining || epoch + 1 >= _settings.Epochs) Finish();
-        else BeginEpoch(epoch + 1);
+        foreach (var d in decisions)
+            if (d is CallbackWarning w) Report(new RunProgress.Warning($"{w.Source}: {w.Message}"));
     }
-
-    // ---- Phase: one epoch in flight. Joiners are brought to the members' state first.
-    private void BeginEpoch(int epoch)
-    {
-        if (_members.HasJoiners)
-        {
-            AdmitJoiners(epoch, () => BeginEpoch(epoch));
-            return;
-        }
-        if (_members.Count < _settings.MinWorkers)
-        {
-            Fail($"{_members.Count} worker(s) remain, fewer than min-workers = {_settings.MinWorkers}");
-            return;
-        }
-        _reports.Clear();
-        _epochDecisions.Clear();
-        _steps = new StepLosses(_members.Count);
-        _stopBroadcast = false;
-        _epochClock = Stopwatch.StartNew();
-
-        EpochStarted started;
-        try
-        {
-            started = _engine.BeginEpoch(epoch);
-        }
-        catch (CallbackException e)
-        {
-            Fail(e.Message);
-            return;
-        }
-        _epochDecisions.AddRange(started.Decisions);
-        foreach (var d in started.Decisions) Observe(d);
-
-        _attempt = Version;
-        Become(() => TrainingEpoch(epoch));
-        var ring = _members.Ring;
-        for (var rank = 0; rank < ring.Count; rank++)
-            ring[rank].Tell(new WorkerCommands.StartEpoch(_attempt, epoch, started.LearningRate, rank, ring));
-        Timers.StartSingleTimer("epoch-timeout", new EpochTimedOut(epoch), _settings.EpochTimeout);
-        _observer.Tell(new RunProgress.EpochBegan(epoch, _settings.Epochs, _settings.StepsPerEpoch, started.LearningRate));
-    }
-
-    private void TrainingEpoch(int epoch)
-    {
-        Command<WorkerReports.BatchTrained>(b => b.Epoch == epoch && b.Version == _attempt, b =>
-        {
-            foreach (var (step, running) in _steps.Add(b))
-            {
-                _observer.Tell(new RunProgress.BatchProgress(epoch, step, running));
-                if (_stopBroadcast) continue; // Keras runs no batch callbacks after the batch that stopped training
-                var ended = _engine.EndBatch(step, new MetricLogs { ["loss"] = running });
-                _epochDecisions.AddRange(ended.Decisions);
-                foreach (var d in ended.Decisions) Observe(d);
-                if (ended.StopTraining && !_stopBroadcast)
-                {
-                    _stopBroadcast = true;
-                    foreach (var w in _members.Ring) w.Tell(new WorkerCommands.StopEpoch(_attempt, epoch));
-                }
-            }
-        });
-        Command<WorkerReports.EpochTrained>(r => r.Epoch == epoch && r.Version == _attempt && _members.IsMember(Sender), report =>
-        {
-            _reports[Sender] = report;
-            if (_reports.Count < _members.Count) return;
-            Timers.Cancel("epoch-timeout");
-            EndEpoch(epoch);
-        });
-        Command<EpochTimedOut>(t => t.Epoch == epoch, _ =>
-        {
-            var silent = _members.Ring.Where(w => !_reports.ContainsKey(w)).Select(_members.NameOf);
-            Fail($"worker(s) {string.Join(", ", silent)} did not report epoch {epoch + 1} within {_settings.EpochTimeout.TotalSeconds:0}s (epoch-timeout)");
-        });
-        Command<Terminated>(t => _members.IsMember(t.ActorRef), t => LostMidEpoch(epoch, t.ActorRef, "stopped (its process or node is gone)"));
-        Command<WorkerReports.WorkerFailed>(_ => _members.IsMember(Sender), f => LostMidEpoch(epoch, Sender, $"failed: {f.Reason}"));
-        Registration();
-        CommonFailures();
-    }
-
-    private string? Problem(StoredFile file) => _store.Problem(_paths.Resolve(file.Path), file.Sha256, file.Bytes);
-
-    private sealed record EpochTimedOut(int Epoch) : INoSerializationVerificationNeeded;
-
-    private sealed record WorkersTimedOut : INoSerializationVerificationNeeded;
-
-    private sealed record RunAlreadyOver : INoSerializationVerificationNeeded;
 }
