@@ -1,0 +1,35 @@
+namespace Coordinator.Core.Reporting;
+
+/// <summary>
+/// Metric values by name, in the order the run logged them (as Keras's logs dictionary): what an epoch record
+/// and the final metrics hold, whatever metrics the run reports. Compared by content.
+/// </summary>
+public sealed class NamedValues : IEquatable<NamedValues>
+{
+    public NamedValues(IEnumerable<KeyValuePair<string, double>> values) => Items = values.ToList();
+
+    public IReadOnlyList<KeyValuePair<string, double>> Items { get; }
+
+    public IEnumerable<string> Names => Items.Select(i => i.Key);
+
+    /// <summary>The value of <paramref name="name"/>, or null when the run did not log it.</summary>
+    public double? Get(string name)
+    {
+        foreach (var (key, value) in Items)
+            if (key == name) return value;
+        return null;
+    }
+
+    /// <summary>The value of <paramref name="name"/>, NaN when the run did not log it.</summary>
+    public double this[string name] => Get(name) ?? double.NaN;
+
+    public bool Equals(NamedValues? other) =>
+        other is not null && Items.Count == other.Items.Count &&
+        Items.Zip(other.Items).All(p => p.First.Key == p.Second.Key && p.First.Value.Equals(p.Second.Value));
+
+    public override bool Equals(object? obj) => Equals(obj as NamedValues);
+
+    public override int GetHashCode() => Items.Aggregate(Items.Count, (h, i) => HashCode.Combine(h, i.Key, i.Value));
+
+    public override string ToString() => string.Join(", ", Items.Select(i => $"{i.Key} {i.Value:R}"));
+}
