@@ -79,7 +79,7 @@ public static class TrainingPlot
     /// (loss first when the run logs none).</summary>
     public static IReadOnlyList<string> Metrics(RunSummary summary)
     {
-        var names = summary.History.SelectMany(e => e.Logs.Names)
+        var names = summary.History.SelectMany(e => e.Logs.Names())
             .Select(n => n.StartsWith("val_", StringComparison.Ordinal) ? n[4..] : n)
             .Distinct(StringComparer.Ordinal).ToList();
         return names.Count == 0 ? ["loss"] : names;

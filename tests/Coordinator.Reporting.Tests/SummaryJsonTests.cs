@@ -63,7 +63,7 @@ public class SummaryJsonTests
         {
             Best = double.NaN,
             WallSeconds = double.PositiveInfinity,
-            Final = new FinalMetrics(double.NaN, 0.5, double.NegativeInfinity, 0.25),
+            Final = FinalMetrics.Of(double.NaN, 0.5, double.NegativeInfinity, 0.25),
             History = [run.History[0] with { Loss = double.NaN, ValLoss = double.PositiveInfinity, ValAccuracy = double.NaN }],
             LrChanges = [new LrChangeRecord(1, double.PositiveInfinity, 0.1, "schedule")],
             Checkpoints = [run.Checkpoints[0] with { MonitorValue = double.NegativeInfinity }],

@@ -13,7 +13,7 @@ public static class EpochAggregation
         Aggregate(reports.Select(r => (r.Train, r.Validation)));
 
     public static Core.Reporting.FinalMetrics Final(IReadOnlyCollection<WorkerReports.Evaluated> reports) =>
-        new(Aggregate(reports.Select(r => (r.Train, r.Validation))));
+        new(new Core.Reporting.NamedValues(Aggregate(reports.Select(r => (r.Train, r.Validation)))));
 
     private static MetricLogs Aggregate(IEnumerable<(IReadOnlyList<MetricSum> Train, IReadOnlyList<MetricSum> Validation)> reports)
     {

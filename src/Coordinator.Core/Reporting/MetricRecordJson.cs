@@ -12,7 +12,7 @@ public sealed class FinalMetricsJson : JsonConverter<FinalMetrics>
         var logs = new List<KeyValuePair<string, double>>();
         RecordJson.Start(ref reader);
         while (RecordJson.Next(ref reader) is { } name) logs.Add(new(name, RecordJson.Number(ref reader, options)));
-        return new FinalMetrics(logs);
+        return new FinalMetrics(new NamedValues(logs));
     }
 
     public override void Write(Utf8JsonWriter writer, FinalMetrics value, JsonSerializerOptions options)

@@ -6,11 +6,12 @@ namespace Coordinator.Core.Reporting;
 /// </summary>
 public sealed class NamedValues : IEquatable<NamedValues>
 {
-    public NamedValues(IEnumerable<KeyValuePair<string, double>> values) => Items = values.ToList();
+    // The parameter is named as the property, so that Newtonsoft.Json (Akka's journal messages) reads it back.
+    public NamedValues(IEnumerable<KeyValuePair<string, double>> items) => Items = items.ToList();
 
     public IReadOnlyList<KeyValuePair<string, double>> Items { get; }
 
-    public IEnumerable<string> Names => Items.Select(i => i.Key);
+    public IReadOnlyList<string> Names() => Items.Select(i => i.Key).ToList();
 
     /// <summary>The value of <paramref name="name"/>, or null when the run did not log it.</summary>
     public double? Get(string name)

@@ -57,11 +57,11 @@ public sealed record CheckpointRecord(
 [JsonConverter(typeof(FinalMetricsJson))]
 public sealed record FinalMetrics(NamedValues Logs)
 {
-    public FinalMetrics(IEnumerable<KeyValuePair<string, double>> logs) : this(new NamedValues(logs)) { }
+    // One public constructor: Akka's own journal messages carry events through Newtonsoft.Json, which needs that.
 
     /// <summary>The four logs of a classifier's run (tests and tools).</summary>
-    public FinalMetrics(double loss, double accuracy, double valLoss, double valAccuracy)
-        : this(Classifier(loss, accuracy, valLoss, valAccuracy)) { }
+    public static FinalMetrics Of(double loss, double accuracy, double valLoss, double valAccuracy) =>
+        new(Classifier(loss, accuracy, valLoss, valAccuracy));
 
     public double Loss => Logs["loss"];
     public double Accuracy => Logs["accuracy"];

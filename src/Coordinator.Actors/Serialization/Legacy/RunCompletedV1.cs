@@ -20,5 +20,5 @@ internal sealed record FinalMetricsV1(double Loss, double Accuracy, double ValLo
     public static readonly IReadOnlyList<(string Field, string Log)> Fields =
         [("loss", "loss"), ("accuracy", "accuracy"), ("valLoss", "val_loss"), ("valAccuracy", "val_accuracy")];
 
-    public FinalMetrics Upcast() => new(Loss, Accuracy, ValLoss, ValAccuracy);
+    public FinalMetrics Upcast() => FinalMetrics.Of(Loss, Accuracy, ValLoss, ValAccuracy);
 }
