@@ -21,6 +21,10 @@ public sealed class NamedValues : IEquatable<NamedValues>
         return null;
     }
 
+    /// <summary>A copy with <paramref name="name"/> set to <paramref name="value"/> (in its place, or last when new).</summary>
+    public NamedValues With(string name, double value) =>
+        new(Get(name) is null ? Items.Append(new(name, value)) : Items.Select(i => i.Key == name ? new(name, value) : i));
+
     /// <summary>The value of <paramref name="name"/>, NaN when the run did not log it.</summary>
     public double this[string name] => Get(name) ?? double.NaN;
 
