@@ -56,6 +56,11 @@ public readonly record struct BatchResult(int Count, IReadOnlyList<MetricSum>? S
     /// <summary>The metrics' sums (none for an empty batch).</summary>
     public IReadOnlyList<MetricSum> Metrics => Sums ?? [];
 
+    // Compared by content: two evaluations of the same samples by the same weights are equal.
+    public bool Equals(BatchResult other) => Count == other.Count && Metrics.SequenceEqual(other.Metrics);
+
+    public override int GetHashCode() => HashCode.Combine(Count, Metrics.Count);
+
     /// <summary>The sum reported for <paramref name="name"/> (0 when the batch has none).</summary>
     public double Sum(string name)
     {
