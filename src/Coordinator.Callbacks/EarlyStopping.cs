@@ -22,7 +22,7 @@ public sealed class EarlyStopping : TrainingCallback
     private int _bestEpoch;
     private bool _hasBestWeights;
 
-    public EarlyStopping(string name, EarlyStoppingSettings settings) : base(name)
+    public EarlyStopping(string name, EarlyStoppingSettings settings, IReadOnlyDictionary<string, Direction?>? declared = null) : base(name)
     {
         if (settings.Patience < 0)
             throw new CallbackConfigurationException(name, "patience", settings.Patience.ToString(CultureInfo.InvariantCulture), "must be 0 or more");
@@ -33,7 +33,7 @@ public sealed class EarlyStopping : TrainingCallback
         MonitorSettingsCheck.Finite(name, "stopping-threshold", settings.StoppingThreshold);
         MonitorSettingsCheck.Finite(name, "divergence-threshold", settings.DivergenceThreshold);
         _s = settings;
-        _cmp = new MonitorComparison(MetricDirections.Resolve(name, settings.Monitor, settings.Mode), settings.MinDelta);
+        _cmp = new MonitorComparison(MetricDirections.Resolve(name, settings.Monitor, settings.Mode, declared), settings.MinDelta);
     }
 
     public EarlyStoppingSettings Settings => _s;

@@ -23,5 +23,5 @@ public sealed record EarlyStoppingSettings : CallbackSettings
     /// <summary>Stop when the monitor becomes NaN or infinite.</summary>
     public bool CheckFinite { get; init; }
 
-    public override TrainingCallback Create(string name, RunInfo run) => new EarlyStopping(name, this);
+    public override TrainingCallback Create(string name, RunInfo run) => new EarlyStopping(name, this, run.Metrics);
 }

@@ -26,7 +26,7 @@ public sealed class ModelCheckpoint : TrainingCallback
     private List<KeptCheckpoint> _kept = [];
     private (int Epoch, int? Batch)? _savedAt; // the last save point (not state: it matters only until the hook returns)
 
-    public ModelCheckpoint(string name, ModelCheckpointSettings settings) : base(name)
+    public ModelCheckpoint(string name, ModelCheckpointSettings settings, IReadOnlyDictionary<string, Direction?>? declared = null) : base(name)
     {
         var inv = CultureInfo.InvariantCulture;
         if (string.IsNullOrWhiteSpace(settings.Filepath))
@@ -48,7 +48,7 @@ public sealed class ModelCheckpoint : TrainingCallback
         }
         MonitorSettingsCheck.Finite(name, "initial-value-threshold", settings.InitialValueThreshold);
         _s = settings;
-        _cmp = new MonitorComparison(MetricDirections.Resolve(name, settings.Monitor, settings.Mode), 0);
+        _cmp = new MonitorComparison(MetricDirections.Resolve(name, settings.Monitor, settings.Mode, declared), 0);
         _best = settings.InitialValueThreshold;
         _lastPath = settings.LastFilepath ?? DefaultLastPath(settings.Filepath);
     }

@@ -22,5 +22,5 @@ public sealed record ModelCheckpointSettings(string Filepath) : CallbackSettings
     /// <summary>Where <see cref="SaveLast"/> writes; by default <c>last</c> plus the template's suffix, beside it.</summary>
     public string? LastFilepath { get; init; }
 
-    public override TrainingCallback Create(string name, RunInfo run) => new ModelCheckpoint(name, this);
+    public override TrainingCallback Create(string name, RunInfo run) => new ModelCheckpoint(name, this, run.Metrics);
 }

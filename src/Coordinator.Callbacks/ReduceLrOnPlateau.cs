@@ -19,7 +19,7 @@ public sealed class ReduceLrOnPlateau : TrainingCallback
     private int _cooldownCounter;
     private double? _best;
 
-    public ReduceLrOnPlateau(string name, ReduceLrOnPlateauSettings settings) : base(name)
+    public ReduceLrOnPlateau(string name, ReduceLrOnPlateauSettings settings, IReadOnlyDictionary<string, Direction?>? declared = null) : base(name)
     {
         var inv = CultureInfo.InvariantCulture;
         if (!(settings.Factor < 1.0))
@@ -35,7 +35,7 @@ public sealed class ReduceLrOnPlateau : TrainingCallback
             throw new CallbackConfigurationException(name, "min-lr", settings.MinLr.ToString(inv), "must be a finite number, 0 or more");
         MonitorSettingsCheck.Finite(name, "min-delta", settings.MinDelta);
         _s = settings;
-        _cmp = new MonitorComparison(MetricDirections.Resolve(name, settings.Monitor, settings.Mode), settings.MinDelta);
+        _cmp = new MonitorComparison(MetricDirections.Resolve(name, settings.Monitor, settings.Mode, declared), settings.MinDelta);
     }
 
     public int Wait => _wait;

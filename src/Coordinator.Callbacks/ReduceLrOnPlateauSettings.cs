@@ -13,5 +13,5 @@ public sealed record ReduceLrOnPlateauSettings : CallbackSettings
     public int Cooldown { get; init; }
     public double MinLr { get; init; }
 
-    public override TrainingCallback Create(string name, RunInfo run) => new ReduceLrOnPlateau(name, this);
+    public override TrainingCallback Create(string name, RunInfo run) => new ReduceLrOnPlateau(name, this, run.Metrics);
 }

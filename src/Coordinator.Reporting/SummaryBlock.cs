@@ -25,8 +25,7 @@ public static class SummaryBlock
         if (!string.IsNullOrWhiteSpace(summary.StopReason)) lines.Add(Field("stopped", EpochNumbering.ToScreen(summary.StopReason)));
         if (!string.IsNullOrWhiteSpace(summary.Error)) lines.Add(Field("error", summary.Error));
         if (summary.Final is { } f)
-            lines.Add(Field("final", $"loss {NumberText.Metric(f.Loss)}  acc {NumberText.Metric(f.Accuracy)}  " +
-                                     $"val_loss {NumberText.Metric(f.ValLoss)}  val_acc {NumberText.Metric(f.ValAccuracy)}"));
+            lines.Add(Field("final", EpochLine.Metrics(f.Logs.Items)));
         lines.Add(Field("final model", finalModelPath ?? summary.FinalModel ?? "none"));
         lines.Add(Field("wall time", NumberText.Duration(summary.WallSeconds)));
         lines.Add(Field("run folder", runFolder));

@@ -7,8 +7,9 @@ using Coordinator.Core.Storage;
 namespace Coordinator.Reporting;
 
 /// <summary>
-/// <c>training.png</c>: three panels over the same epoch axis — loss and val_loss, accuracy and
-/// val_accuracy, the learning rate (on a log scale when it spans more than 10x) — with vertical
+/// <c>training.png</c>: panels over the same epoch axis — one per metric the run logs, with its
+/// <c>val_</c> twin (loss and val_loss, accuracy and val_accuracy, ...), and the learning rate (on a log
+/// scale when it spans more than 10x) — with vertical
 /// marks where the rate changed (dashed violet), where checkpoints were saved (dotted teal, paler
 /// when since deleted) and where training stopped (solid red), and a marker on the best epoch of the
 /// monitored metric. Non-finite values are left out of the lines. Rendered with ScottPlot 5
@@ -29,8 +30,8 @@ public static class TrainingPlot
     private static readonly Color StopColor = Colors.Red;
     private static readonly Color BestColor = Colors.Black;
 
-    // The panels' share of the height, top to bottom; the rate panel is smaller.
-    private static readonly float[] PanelShares = [0.37f, 0.37f, 0.26f];
+    // The rate panel's share of the height (with two metric panels, each has 0.37).
+    private const float RateShare = 0.26f;
     // Fixed margins keep the three data areas aligned; the legends sit in the right margin.
     private const float LeftMargin = 80, RightMargin = 190, TitleMargin = 45, TopMargin = 12, BottomMargin = 30, AxisLabelMargin = 55;
 
@@ -55,10 +56,38 @@ public static class TrainingPlot
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 300);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 300);
 
-        using var loss = LossPanel(summary);
-        using var accuracy = AccuracyPanel(summary);
-        using var rate = RatePanel(summary);
-        Plot[] panels = [loss, accuracy, rate];
+        var metrics = Metrics(summary);
+        var panels = metrics.Select(m => MetricPanel(summary, m)).Append(RatePanel(summary)).ToArray();
+        try
+        {
+            Style(summary, panels);
+            using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
+                ?? throw new InvalidOperationException("SkiaSharp could not create a drawing surface");
+            Draw(surface.Canvas, panels, width, height);
+            using var image = surface.Snapshot();
+            using var data = image.Encode(SKEncodedImageFormat.Png, 100)
+                ?? throw new InvalidOperationException("SkiaSharp could not encode the PNG");
+            return data.ToArray();
+        }
+        finally
+        {
+            foreach (var panel in panels) panel.Dispose();
+        }
+    }
+
+    /// <summary>The metrics drawn, one panel each: the logs' names without <c>val_</c>, in the order logged
+    /// (loss first when the run logs none).</summary>
+    public static IReadOnlyList<string> Metrics(RunSummary summary)
+    {
+        var names = summary.History.SelectMany(e => e.Logs.Names())
+            .Select(n => n.StartsWith("val_", StringComparison.Ordinal) ? n[4..] : n)
+            .Distinct(StringComparer.Ordinal).ToList();
+        return names.Count == 0 ? ["loss"] : names;
+    }
+
+    private static void Style(RunSummary summary, Plot[] panels)
+    {
+        var (loss, rate) = (panels[0], panels[^1]);
 
         var (xMin, xMax) = EpochRange(summary);
         foreach (var panel in panels)
@@ -73,15 +102,16 @@ public static class TrainingPlot
         rate.XLabel("epoch", size: 14);
         if (summary.History.Count == 0)
             loss.Add.Annotation("no epochs recorded");
+    }
 
-        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
-            ?? throw new InvalidOperationException("SkiaSharp could not create a drawing surface");
-        var canvas = surface.Canvas;
+    private static void Draw(SKCanvas canvas, Plot[] panels, int width, int height)
+    {
         canvas.Clear(SKColors.White);
+        var metricShare = (1 - RateShare) / (panels.Length - 1);
         float top = 0;
         for (var i = 0; i < panels.Length; i++)
         {
-            var bottom = i == panels.Length - 1 ? height : top + height * PanelShares[i];
+            var bottom = i == panels.Length - 1 ? height : top + height * metricShare;
             var rect = new PixelRect(0, width, bottom, top);
             panels[i].Layout.Fixed(new PixelPadding(
                 LeftMargin, RightMargin, i == panels.Length - 1 ? AxisLabelMargin : BottomMargin, i == 0 ? TitleMargin : TopMargin));
@@ -92,10 +122,6 @@ public static class TrainingPlot
             canvas.Restore();
             top = bottom;
         }
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100)
-            ?? throw new InvalidOperationException("SkiaSharp could not encode the PNG");
-        return data.ToArray();
     }
 
     private static string Title(RunSummary summary)
@@ -105,26 +131,14 @@ public static class TrainingPlot
         return best is null ? $"{summary.RunId}: {status}" : $"{summary.RunId}: {status}, best {best}";
     }
 
-    private static Plot LossPanel(RunSummary summary)
+    private static Plot MetricPanel(RunSummary summary, string metric)
     {
         var plot = new Plot();
-        plot.YLabel("loss");
+        plot.YLabel(metric);
         AddMarks(plot, summary, withLegend: false); // first: under the curves
-        AddSeries(plot, summary.History, e => e.Loss, "loss", LossColor);
-        AddSeries(plot, summary.History, e => e.ValLoss, "val_loss", ValLossColor);
-        if (BestPanel(summary.Monitor) == 0) AddBest(plot, summary);
-        ShowLegend(plot);
-        return plot;
-    }
-
-    private static Plot AccuracyPanel(RunSummary summary)
-    {
-        var plot = new Plot();
-        plot.YLabel("accuracy");
-        AddMarks(plot, summary, withLegend: false);
-        AddSeries(plot, summary.History, e => e.Accuracy, "accuracy", LossColor);
-        AddSeries(plot, summary.History, e => e.ValAccuracy, "val_accuracy", ValLossColor);
-        if (BestPanel(summary.Monitor) == 1) AddBest(plot, summary);
+        AddSeries(plot, summary.History, e => e.Logs[metric], metric, LossColor);
+        AddSeries(plot, summary.History, e => e.Logs["val_" + metric], "val_" + metric, ValLossColor);
+        if (BestPanel(summary) == metric) AddBest(plot, summary);
         ShowLegend(plot);
         return plot;
     }
@@ -202,9 +216,9 @@ public static class TrainingPlot
         series.LegendText = name;
     }
 
-    /// <summary>0: the loss panel, 1: the accuracy panel.</summary>
-    private static int BestPanel(string? monitor) =>
-        monitor is not null && monitor.Contains("acc", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
+    /// <summary>The metric whose panel marks the best epoch: the monitored one, without <c>val_</c>.</summary>
+    private static string? BestPanel(RunSummary summary) =>
+        summary.Monitor is { } m && m.StartsWith("val_", StringComparison.Ordinal) ? m[4..] : summary.Monitor;
 
     private static void AddBest(Plot plot, RunSummary summary)
     {
@@ -220,13 +234,7 @@ public static class TrainingPlot
     {
         var record = summary.History.FirstOrDefault(e => e.Epoch == epoch);
         if (record is null) return null;
-        double v = summary.Monitor switch
-        {
-            "loss" => record.Loss,
-            "accuracy" or "acc" => record.Accuracy,
-            "val_accuracy" or "val_acc" => record.ValAccuracy,
-            _ => record.ValLoss,
-        };
+        var v = summary.Monitor is { } monitor ? record.Logs[monitor] : double.NaN;
         return double.IsFinite(v) ? v : null;
     }
 

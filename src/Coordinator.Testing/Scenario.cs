@@ -5,6 +5,7 @@ using Coordinator.Actors.Workers;
 using Coordinator.Callbacks;
 using Coordinator.Configuration;
 using Coordinator.Core;
+using Coordinator.Core.Metrics;
 using Coordinator.Testing.Results;
 using Coordinator.Testing.Scripts;
 using Coordinator.Testing.Simulation;
@@ -25,6 +26,7 @@ public sealed record Scenario
 
     internal IReadOnlyList<CallbackSettings> CallbackList { get; init; }
     internal MetricScript? Script { get; init; }
+    internal ImmutableList<MetricDefinition>? Declared { get; init; }
     internal int WorkerCount { get; init; } = 2;
     internal int? EpochCount { get; init; }
     internal int Steps { get; init; } = 1;
@@ -59,6 +61,10 @@ public sealed record Scenario
 
     /// <summary>Metrics from CSV files as <c>coordinator simulate</c> reads them (see <see cref="MetricScript.FromCsv"/>).</summary>
     public Scenario Metrics(string epochsCsv, string? batchesCsv = null) => Metrics(MetricScript.FromCsv(epochsCsv, batchesCsv));
+
+    /// <summary>The metrics the workers' model declares, with their directions (as a replica factory does), so
+    /// that <c>mode = auto</c> judges them; without it, Keras's own metric names stand in.</summary>
+    public Scenario DeclareMetrics(params MetricDefinition[] metrics) => this with { Declared = [.. metrics] };
 
     /// <summary>Workers at the start (default 2).</summary>
     public Scenario Workers(int count) => this with { WorkerCount = Positive(count, nameof(count)) };
@@ -158,6 +164,7 @@ public sealed record Scenario
             CallbackList, LearningRate, "gradients", 0, "scenario", Timeout, Snapshots)
         {
             Membership = new MembershipLimits(Min ?? WorkerCount, Max ?? WorkerCount + JoinEpochs.Count, Restarts),
+            Metrics = Declared,
         };
         var holds = JoinEpochs.Concat(RestartAfter is { } r ? [r + 1] : []).ToHashSet();
         var workers = names.Select((name, i) => new WorkerScript(name, script, Steps, Faults, holds, Lag, Joiner: i >= WorkerCount)).ToList();

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Coordinator.Core.Data;
+using Coordinator.Core.Metrics;
 using Coordinator.Core.Model;
 using Coordinator.Core.Replicas;
 using TorchSharp;
@@ -146,7 +147,7 @@ public sealed class TorchReplica : IReplica
             correct = logits.argmax(1).eq(y).sum().item<long>();
         }
 
-        return new BatchResult(meanLoss * trainIndices.Length, (int)correct, trainIndices.Length);
+        return Result(trainIndices.Length, meanLoss * trainIndices.Length, correct);
     }
 
     public void ReadGradients(Span<float> destination)
@@ -225,8 +226,14 @@ public sealed class TorchReplica : IReplica
             correct += logits.argmax(1).eq(y).sum().item<long>();
         }
 
-        return new BatchResult(lossSum, (int)correct, indices.Length);
+        return Result(indices.Length, lossSum, correct);
     }
+
+    /// <summary>What a replica reports: the cross-entropy loss and the accuracy (argmax equals the label).</summary>
+    public static readonly IReadOnlyList<MetricDefinition> Metrics = [MetricDefinition.Loss, MetricDefinition.Accuracy];
+
+    private static BatchResult Result(int count, double lossSum, long correct) =>
+        new(count, [new MetricSum("loss", lossSum, count), new MetricSum("accuracy", correct, count)]);
 
     /// <summary>The weights in TorchSharp's format (<c>Module.save</c>): <c>Module.load</c> on an <see cref="Mlp"/>
     /// of the same shape reads them. The stream is left open.</summary>

@@ -1,4 +1,5 @@
 using Coordinator.Core.Data;
+using Coordinator.Core.Metrics;
 using Coordinator.Core.Model;
 using Coordinator.Core.Replicas;
 
@@ -44,6 +45,8 @@ public sealed class TorchReplicaFactory : IReplicaFactory
     public int Threads { get; }
 
     public IReplica Create(int worker) => CreateReplica(worker);
+
+    public IReadOnlyList<MetricDefinition> Metrics => TorchReplica.Metrics;
 
     /// <summary><see cref="Create"/> with the concrete type (for training-state checkpoints).</summary>
     public TorchReplica CreateReplica(int worker) => new(Data, Model, Optimizer, Seed, worker);

@@ -1,3 +1,4 @@
+using Coordinator.Core.Metrics;
 using Coordinator.Core.Replicas;
 
 namespace Coordinator.Actors.TestSupport;
@@ -41,7 +42,7 @@ public sealed class LinearReplica(int features, Func<int, int, double>? lossOver
             for (var p = 0; p < _gradient.Length; p++) _gradient[p] /= trainIndices.Length;
         var step = _epochStep++;
         if (lossOverride is not null) lossSum = lossOverride(step, trainIndices.Length) * trainIndices.Length;
-        return new BatchResult(lossSum, correct, trainIndices.Length);
+        return Result(trainIndices.Length, lossSum, correct);
     }
 
     public void ReadGradients(Span<float> destination) => _gradient.CopyTo(destination);
@@ -68,8 +69,17 @@ public sealed class LinearReplica(int features, Func<int, int, double>? lossOver
             lossSum += error * error;
             if (Math.Abs(error) < 0.5) correct++;
         }
-        return new BatchResult(lossSum, correct, indices.Length);
+        return Result(indices.Length, lossSum, correct);
     }
+
+    /// <summary>The squared error as the loss, and "accuracy": the share of predictions within 0.5 of the target.</summary>
+    public static readonly IReadOnlyList<MetricDefinition> Metrics = [MetricDefinition.Loss, MetricDefinition.Accuracy];
+
+    private static BatchResult Result(int count, double lossSum, int correct) =>
+        new(count, [new MetricSum("loss", lossSum, count), new MetricSum("accuracy", correct, count)]);
+
+    /// <summary>The prediction for a training sample (validation samples are numbered from 10,000).</summary>
+    public float Prediction(int sample) => Predict(sample);
 
     public void SaveWeights(Stream destination)
     {
@@ -117,4 +127,6 @@ public sealed class LinearReplicaFactory(int features, Func<int, int, int, doubl
 
     public IReplica Create(int worker) =>
         _made[worker] = new LinearReplica(features, loss is null ? null : (step, n) => loss(worker, step, n));
+
+    public IReadOnlyList<MetricDefinition> Metrics => LinearReplica.Metrics;
 }

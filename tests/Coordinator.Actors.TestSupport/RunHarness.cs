@@ -5,6 +5,7 @@ using Coordinator.Actors.Supervision;
 using Coordinator.Actors.Workers;
 using Coordinator.Callbacks;
 using Coordinator.Core.Model;
+using Coordinator.Core.Replicas;
 using Coordinator.Core.Reporting;
 using Coordinator.Testing.Persistence;
 using static Coordinator.Actors.Events.RunEvents;
@@ -23,18 +24,19 @@ public sealed class RunHarness
     public RunHarness(Akka.TestKit.Xunit2.TestKit kit, int workers, int batchSize, IReadOnlyList<CallbackSettings> callbacks,
         int epochs = 5, double lr = 0.05, SyncMode sync = SyncMode.Gradients, int syncEvery = 4, int train = 96,
         Func<int, int, int, double>? loss = null, string? runId = null, string? folder = null, int incarnation = 1,
-        int snapshotEvery = 100)
+        int snapshotEvery = 100, Func<LinearReplicaFactory, IReplicaFactory>? replicas = null)
     {
         _kit = kit;
         RunId = runId ?? Guid.NewGuid().ToString("N")[..8];
         Folder = folder ?? Path.Combine(Path.GetTempPath(), "coordinator-actor-tests", RunId);
         Factory = new LinearReplicaFactory(features: 3, loss);
+        var factory = replicas?.Invoke(Factory) ?? Factory; // a test's own replicas, over the linear ones
         Observer = kit.CreateTestProbe();
         var setup = new WorkerSetup(0, train, 32, batchSize * workers, Seed: 7, Shuffle: true, sync, syncEvery);
         Settings = new SupervisorSettings(RunId, Folder, workers, epochs, setup.Plan(workers).StepsPerEpoch, callbacks, lr,
-            sync.ToString().ToLowerInvariant(), 7, "sha", TimeSpan.FromSeconds(20), snapshotEvery);
+            sync.ToString().ToLowerInvariant(), 7, "sha", TimeSpan.FromSeconds(20), snapshotEvery) { Metrics = factory.Metrics };
         Supervisor = kit.Sys.ActorOf(TrainingSupervisor.Props(Settings, Observer), $"supervisor-{RunId}-{incarnation}");
-        WorkerGroup = kit.Sys.ActorOf(Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers), Factory, Supervisor),
+        WorkerGroup = kit.Sys.ActorOf(Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers), factory, Supervisor),
             $"workers-{RunId}-{incarnation}");
         Observer.Watch(Supervisor); // so that a supervisor stopping without a word ends the wait at once
     }

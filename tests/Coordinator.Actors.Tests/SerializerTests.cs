@@ -32,14 +32,15 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
         new TransferMessages.ChunkAcked(3, 17),
         new TransferMessages.ChunkRejected(3, "size"),
         new WorkerReports.BatchTrained(1, 3, 14, 12.5, 32, 12),
-        new WorkerReports.EpochTrained(1, 3, 23, 100.25, 700, 720, 20.5, 170, 180, 123456, "abcdef0123456789", 12),
+        new WorkerReports.EpochTrained(1, 3, 23, [new("loss", 100.25, 720), new("accuracy", 700, 720), new("top_3_accuracy", 715, 720)],
+            [new("loss", double.NaN, 180), new("accuracy", 170, 180)], 123456, "abcdef0123456789", 12),
         new WorkerReports.EpochAborted(3, 13),
         new WorkerReports.WeightsCaptured(7, [1, 2, 3]),
         new WorkerReports.TrainingStateCaptured(7, [4, 5]),
         new WorkerReports.TrainingStateHashed(7, "00ff"),
         new WorkerReports.TrainingStateLoaded(8, "abcd"),
         new WorkerReports.WeightsLoaded(8, "abcd"),
-        new WorkerReports.Evaluated(9, 1, 2, 3, 4, 5, 6),
+        new WorkerReports.Evaluated(9, [new("loss", 1, 3), new("accuracy", 2, 3)], []),
         new WorkerReports.WorkerFailed("worker-2", "boom"),
         new RunProgress.EpochBegan(1, 60, 23, 0.01),
         new RunProgress.BatchProgress(1, 5, 0.5),
@@ -58,7 +59,8 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
         new TrainingStopped(9, null, "NoImprovement", "early-stopping", "val_loss did not improve"),
         new BestWeightsRestored(5, "early-stopping"),
         new BestWeightsDeleted(4, "/r/state/best-e0004.weights"),
-        new RunCompleted(RunStatus.Stopped, new FinalMetrics(0.1, 0.97, 0.12, 0.96), "/r/final.weights", "sha", 2048, 33.5),
+        new RunCompleted(RunStatus.Stopped, FinalMetrics.Of(0.1, 0.97, 0.12, 0.96), "/r/final.weights", "sha", 2048, 33.5),
+        new RunCompleted(RunStatus.Completed, new FinalMetrics(new NamedValues([new("mae", 0.5), new("val_mae", double.PositiveInfinity)])), "final.weights", "sha", 1, 2),
         new RunFailed("worker 1 failed", 3),
         new WorkerJoined("node-3:4053/worker-0", 4, 3),
         new WorkerLost("node-2:4053/worker-0", 5, "stopped", 2),
@@ -99,13 +101,37 @@ public sealed class SerializerTests() : TestKit(TestConfig.Create())
     public void A_run_completed_stores_its_status_as_the_lower_case_word_it_always_stored(string stored, RunStatus status)
     {
         var serializer = Sys.Serialization.FindSerializerForType(typeof(RunCompleted));
-        var written = new RunCompleted(status, new FinalMetrics(0.1, 0.9, 0.2, 0.8), "final.weights", "sha", 10, 1.5);
+        var written = new RunCompleted(status, FinalMetrics.Of(0.1, 0.9, 0.2, 0.8), "final.weights", "sha", 10, 1.5);
         Assert.Contains($"\"status\":\"{stored}\"", System.Text.Encoding.UTF8.GetString(serializer.ToBinary(written)));
 
         // As an older build wrote it, when the status was a plain string.
         var old = $$"""{"status":"{{stored}}","final":{"loss":0.1,"accuracy":0.9,"valLoss":0.2,"valAccuracy":0.8},"finalModelPath":"final.weights","finalModelSha256":"sha","finalModelBytes":10,"wallSeconds":1.5}""";
         var back = Assert.IsType<RunCompleted>(Sys.Serialization.Deserialize(System.Text.Encoding.UTF8.GetBytes(old), serializer.Identifier, "run-completed.v1"));
         Assert.Equal(written, back);
+    }
+
+    [Fact]
+    public void A_run_completed_v1_reads_with_its_four_fields_as_logs()
+    {
+        const string v1 = """{"status":"stopped","final":{"loss":0.1,"accuracy":0.97,"valLoss":"NaN","valAccuracy":0.96},"finalModelPath":"final.weights","finalModelSha256":"sha","finalModelBytes":2048,"wallSeconds":33.5}""";
+        var serializer = Sys.Serialization.FindSerializerForType(typeof(RunCompleted));
+        var back = Assert.IsType<RunCompleted>(Sys.Serialization.Deserialize(System.Text.Encoding.UTF8.GetBytes(v1), serializer.Identifier, "run-completed.v1"));
+        Assert.Equal(["loss", "accuracy", "val_loss", "val_accuracy"], back.Final.Logs.Names());
+        Assert.Equal((0.1, 0.97, 0.96), (back.Final.Loss, back.Final.Accuracy, back.Final.ValAccuracy));
+        Assert.True(double.IsNaN(back.Final.ValLoss));
+        Assert.Equal((RunStatus.Stopped, 2048L), (back.Status, back.FinalModelBytes));
+    }
+
+    [Fact]
+    public void A_run_state_snapshot_v1_reads_its_final_metrics_as_logs()
+    {
+        var state = State.RunState.Empty.Apply(new RunCompleted(RunStatus.Completed, FinalMetrics.Of(0.5, 0.75, 0.25, 0.5), "final.weights", "sha", 1, 2));
+        var serializer = Sys.Serialization.FindSerializerForType(typeof(State.RunState));
+        // The v1 shape: the current JSON with final's fields named as RunCompleted v1 named them.
+        var v1 = System.Text.Encoding.UTF8.GetString(serializer.ToBinary(state)).Replace("\"val_loss\"", "\"valLoss\"").Replace("\"val_accuracy\"", "\"valAccuracy\"");
+        Assert.Contains("valLoss", v1);
+        var back = Assert.IsType<State.RunState>(Sys.Serialization.Deserialize(System.Text.Encoding.UTF8.GetBytes(v1), serializer.Identifier, "run-state-snapshot.v1"));
+        Assert.Equal(state.Completed!.Final, back.Completed!.Final);
     }
 
     [Fact]

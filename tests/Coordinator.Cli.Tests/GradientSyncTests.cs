@@ -147,6 +147,8 @@ public sealed class GradientSyncTests(ITestOutputHelper output) : TestKit(TestCo
 
         public IReplica Create(int worker) => new Recorded(inner.CreateReplica(worker), p => Made[worker] = p);
 
+        public IReadOnlyList<Core.Metrics.MetricDefinition> Metrics => inner.Metrics;
+
         private sealed class Recorded(TorchReplica replica, Action<float[]> keep) : IReplica
         {
             public int ParameterCount => replica.ParameterCount;

@@ -31,7 +31,7 @@ public sealed class ClusterRunHistoryTests(ITestOutputHelper output) : IDisposab
         Started,
         new RunEvents.EpochCompleted(0, 0.05, Logs(1.62, 0.54, 0.63, 0.83), 0.4, 23, 1000, "{}"),
         new RunEvents.EpochCompleted(1, 0.05, Logs(0.42, 0.88, 0.31, 0.89), 0.3, 23, 1000, "{}"),
-        new RunEvents.RunCompleted(RunStatus.Completed, new FinalMetrics(0.42, 0.88, 0.31, 0.89), "final.weights", "00ff", 2048, 1.5),
+        new RunEvents.RunCompleted(Core.Reporting.RunStatus.Completed, FinalMetrics.Of(0.42, 0.88, 0.31, 0.89), "final.weights", "00ff", 2048, 1.5),
     ];
 
     private readonly TempFolder _temp = new("cluster-history");

@@ -86,7 +86,7 @@ public sealed class HistoryTimelineTests
             new BestWeightsSaved(1, new StoredFile("/runs/r9/state/best.weights", Sha('6'), 10)),
             new ResumeStateSaved(1, [State(1, 0, '7'), State(1, 1, '8')]),
             new ResumeStateDeleted(0),
-            new RunCompleted(RunStatus.Completed, new FinalMetrics(0.5, 0.9, 0.6, 0.85), "/runs/r9/final.weights", Sha('9'), 10, 4));
+            new RunCompleted(RunStatus.Completed, FinalMetrics.Of(0.5, 0.9, 0.6, 0.85), "/runs/r9/final.weights", Sha('9'), 10, 4));
         var files = new FakeFiles(new()
         {
             ["/runs/r9/state/resume-e0001-w1.state"] = FileCheck.Missing,

@@ -166,5 +166,5 @@ public sealed class RunsCommandTests : IDisposable
 
     private void WriteSummary(string run, double best, int bestEpoch) =>
         SummaryJson.Write(new RunSummary(run, RunStatus.Stopped, 3, 2, "stopped", "val_loss", bestEpoch, best,
-            new FinalMetrics(0.9, 0.75, 0.6, 0.8), 2, "gradients", 12.5, [], [], []), _temp.Combine(run));
+            FinalMetrics.Of(0.9, 0.75, 0.6, 0.8), 2, "gradients", 12.5, [], [], []), _temp.Combine(run));
 }

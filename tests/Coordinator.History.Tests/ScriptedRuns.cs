@@ -59,7 +59,7 @@ public static class ScriptedRuns
             Saved(2, "ckpt-03", 0.65),
             new TrainingStopped(2, null, "NoImprovement", "early-stopping", "val_loss did not improve for 1 epochs (best 0.6 at epoch 2)"),
             new BestWeightsRestored(1, "early-stopping"),
-            new RunCompleted(RunStatus.Stopped, new FinalMetrics(0.9, 0.75, 0.6, 0.8), files["final"].Path, files["final"].Sha256, files["final"].Bytes, 12.5),
+            new RunCompleted(RunStatus.Stopped, FinalMetrics.Of(0.9, 0.75, 0.6, 0.8), files["final"].Path, files["final"].Sha256, files["final"].Bytes, 12.5),
         ];
         JournalWriter.Write(folder, events);
         return new ScriptedRun(folder, runId, events, files);

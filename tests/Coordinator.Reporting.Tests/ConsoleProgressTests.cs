@@ -153,7 +153,7 @@ public class ConsoleProgressTests
             [EpochLine.LrChangeNote(new LrChangeRecord(2, 0.01, 0.002, "plateau")), "checkpoint saved"]));
         if (!finish) return;
         var summary = new RunSummary(
-            "r1", RunStatus.Stopped, 2, 1, "max epochs", "val_loss", 1, 0.45, new FinalMetrics(0.4, 0.8, 0.45, 0.79),
+            "r1", RunStatus.Stopped, 2, 1, "max epochs", "val_loss", 1, 0.45, FinalMetrics.Of(0.4, 0.8, 0.45, 0.79),
             1, "none", 3.21, [], [], [], "model.bin");
         progress.Finished(summary, "runs/r1", "runs/r1/model.bin");
     }

@@ -29,7 +29,7 @@ internal static class Samples
             Monitor: "val_loss",
             BestEpoch: best.Epoch,
             Best: best.ValLoss,
-            Final: new FinalMetrics(best.Loss, best.Accuracy, best.ValLoss, best.ValAccuracy),
+            Final: FinalMetrics.Of(best.Loss, best.Accuracy, best.ValLoss, best.ValAccuracy),
             Workers: 2,
             Sync: "allreduce",
             WallSeconds: 61.7,

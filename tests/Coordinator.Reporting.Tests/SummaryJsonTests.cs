@@ -63,8 +63,8 @@ public class SummaryJsonTests
         {
             Best = double.NaN,
             WallSeconds = double.PositiveInfinity,
-            Final = new FinalMetrics(double.NaN, 0.5, double.NegativeInfinity, 0.25),
-            History = [run.History[0] with { Loss = double.NaN, ValLoss = double.PositiveInfinity, ValAccuracy = double.NaN }],
+            Final = FinalMetrics.Of(double.NaN, 0.5, double.NegativeInfinity, 0.25),
+            History = [run.History[0] with { Logs = run.History[0].Logs.With("loss", double.NaN).With("val_loss", double.PositiveInfinity).With("val_accuracy", double.NaN) }],
             LrChanges = [new LrChangeRecord(1, double.PositiveInfinity, 0.1, "schedule")],
             Checkpoints = [run.Checkpoints[0] with { MonitorValue = double.NegativeInfinity }],
         };

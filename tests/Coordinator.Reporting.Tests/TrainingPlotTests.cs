@@ -38,7 +38,7 @@ public class TrainingPlotTests
         var nan = run with
         {
             Monitor = "val_accuracy",
-            History = [.. run.History.Select(e => e.Epoch % 5 == 0 ? e with { Loss = double.NaN, ValAccuracy = double.PositiveInfinity } : e with { ValLoss = double.NaN })],
+            History = [.. run.History.Select(e => e.Epoch % 5 == 0 ? e with { Logs = e.Logs.With("loss", double.NaN).With("val_accuracy", double.PositiveInfinity) } : e with { Logs = e.Logs.With("val_loss", double.NaN) })],
         };
         var bytes = TrainingPlot.RenderPng(nan, 640, 480);
         Assert.Equal(PngSignature, bytes[..8]);

@@ -9,10 +9,20 @@ public sealed class ExactSharesTests
 {
     private static WorkerReports.EpochTrained Report(int rank, int workers, EpochMetrics m)
     {
-        var train = ExactShares.For(m.Loss, m.Accuracy, workers);
-        var val = m.ValLoss is { } v ? ExactShares.For(v, m.ValAccuracy, workers) : null;
-        return new WorkerReports.EpochTrained(rank, 0, 1, rank == 0 ? train.LossSum : 0, train.Correct, train.Count,
-            rank == 0 ? val?.LossSum ?? 0 : 0, val?.Correct ?? 0, val?.Count ?? 0, 0, "h", 1);
+        var (train, validation) = ExactShares.Sums(m, rank, workers, nanLoss: false);
+        return new WorkerReports.EpochTrained(rank, 0, 1, train, validation, 0, "h", 1);
+    }
+
+    [Fact]
+    public void Further_metrics_come_out_as_scripted_under_their_names()
+    {
+        var metrics = new EpochMetrics(0.5, 0.75, 0.625, 0.5) { Others = new Dictionary<string, double> { ["top_3_accuracy"] = 0.9, ["val_top_3_accuracy"] = 0.85 } };
+        for (var workers = 1; workers <= 5; workers++)
+        {
+            var logs = EpochAggregation.Logs(Enumerable.Range(0, workers).Select(r => Report(r, workers, metrics)).ToList());
+            Assert.Equal(["loss", "accuracy", "top_3_accuracy", "val_loss", "val_accuracy", "val_top_3_accuracy"], logs.Keys);
+            Assert.Equal((0.9, 0.85), (logs["top_3_accuracy"], logs["val_top_3_accuracy"]));
+        }
     }
 
     [Fact]

@@ -38,8 +38,14 @@ public sealed class MetricScriptTests : IDisposable
         Assert.Equal([double.PositiveInfinity], script.BatchLosses(1, steps: 7));
     }
 
+    [Fact]
+    public void Columns_beyond_the_four_are_played_as_further_metrics_by_name()
+    {
+        var script = MetricScript.FromCsv(File("more.csv", "epoch,loss,mae,val_mae,learning_rate\n0,1,2,3,0.1\n"));
+        Assert.Equal(new Dictionary<string, double> { ["mae"] = 2, ["val_mae"] = 3 }, script.Epochs[0].Others);
+    }
+
     [Theory]
-    [InlineData("epoch,loss,mae\n0,1,2\n", "column(s) mae: the workers' reports carry only loss, accuracy, val_loss and val_accuracy")]
     [InlineData("epoch,loss\n0,1\n2,1\n", "line 3: epoch 2 where epoch 1 was expected")]
     [InlineData("epoch,loss,accuracy\n0,,0.5\n", "line 2: loss is missing")]
     public void A_metrics_file_the_workers_cannot_play_is_an_error_naming_the_line(string csv, string error)

@@ -35,12 +35,12 @@ public sealed class DigitsSmokeTests(ITestOutputHelper output)
             double lossSum = 0;
             for (int step = 0; step < plan.StepsPerEpoch; step++)
             {
-                lossSum += replica.ComputeGradients(plan.Batch(order, step, worker: 0)).LossSum;
+                lossSum += replica.ComputeGradients(plan.Batch(order, step, worker: 0)).Sum("loss");
                 replica.Step(0.05);
             }
 
             BatchResult result = replica.Evaluate(validation, validation: true);
-            output.WriteLine($"epoch {epoch}: train loss {lossSum / data.Train.Count:F4}, validation loss {result.LossSum / result.Count:F4}, accuracy {Accuracy(result):P1}");
+            output.WriteLine($"epoch {epoch}: train loss {lossSum / data.Train.Count:F4}, validation loss {result.Sum("loss") / result.Count:F4}, accuracy {Accuracy(result):P1}");
         }
 
         double accuracy = Accuracy(replica.Evaluate(validation, validation: true));
@@ -49,5 +49,5 @@ public sealed class DigitsSmokeTests(ITestOutputHelper output)
         Assert.True(before < 0.5, $"an untrained model should not already score {before:P1}");
     }
 
-    private static double Accuracy(BatchResult result) => (double)result.Correct / result.Count;
+    private static double Accuracy(BatchResult result) => result.Sum("accuracy") / result.Count;
 }

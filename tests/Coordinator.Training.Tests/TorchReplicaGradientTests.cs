@@ -36,8 +36,8 @@ public sealed class TorchReplicaGradientTests
             BatchResult resultB = b.ComputeGradients(batchB);
             BatchResult resultUnion = single.ComputeGradients(union);
             Assert.Equal((sizeA, sizeB, union.Length), (resultA.Count, resultB.Count, resultUnion.Count));
-            Assert.Equal(resultUnion.Correct, resultA.Correct + resultB.Correct);
-            Assert.Equal(resultUnion.LossSum, resultA.LossSum + resultB.LossSum, 1e-4);
+            Assert.Equal(resultUnion.Sum("accuracy"), resultA.Sum("accuracy") + resultB.Sum("accuracy"));
+            Assert.Equal(resultUnion.Sum("loss"), resultA.Sum("loss") + resultB.Sum("loss"), 1e-4);
 
             float[] gradientA = Gradients(a);
             float[] gradientB = Gradients(b);
@@ -103,7 +103,7 @@ public sealed class TorchReplicaGradientTests
         Assert.True(MaxAbs(Gradients(replica)) > 0);
         Assert.Equal(4, full.Count);
 
-        Assert.Equal(new BatchResult(0, 0, 0), replica.ComputeGradients([]));
+        Assert.Equal((0, 0), (replica.ComputeGradients([]).Count, replica.ComputeGradients([]).Metrics.Count));
         Assert.Equal(0.0, MaxAbs(Gradients(replica)));
         float[] before = Parameters(replica);
         replica.Step(0.5);
@@ -121,9 +121,9 @@ public sealed class TorchReplicaGradientTests
         BatchResult evaluated = replica.Evaluate(batch, validation: false);
 
         Assert.Equal(batch.Length, trained.Count);
-        Assert.Equal(evaluated.Correct, trained.Correct);
-        Assert.Equal(evaluated.LossSum, trained.LossSum, 1e-4);
-        Assert.InRange(trained.LossSum / batch.Length, 0.5, 5); // about ln 4 for an untrained 4-class model
+        Assert.Equal(evaluated.Sum("accuracy"), trained.Sum("accuracy"));
+        Assert.Equal(evaluated.Sum("loss"), trained.Sum("loss"), 1e-4);
+        Assert.InRange(trained.Sum("loss") / batch.Length, 0.5, 5); // about ln 4 for an untrained 4-class model
     }
 
     [Fact]
@@ -138,15 +138,15 @@ public sealed class TorchReplicaGradientTests
         BatchResult rest = replica.Evaluate(all[1000..], validation: false);
 
         Assert.Equal(data.Train.Count, whole.Count);
-        Assert.Equal(whole.Correct, first.Correct + rest.Correct);
-        Assert.Equal(whole.LossSum, first.LossSum + rest.LossSum, 1e-3);
+        Assert.Equal(whole.Sum("accuracy"), first.Sum("accuracy") + rest.Sum("accuracy"));
+        Assert.Equal(whole.Sum("loss"), first.Sum("loss") + rest.Sum("loss"), 1e-3);
 
         int[] validation = Enumerable.Range(0, data.Validation.Count).ToArray();
         BatchResult onValidation = replica.Evaluate(validation, validation: true);
         BatchResult onTrainPrefix = replica.Evaluate(validation, validation: false);
         Assert.Equal(data.Validation.Count, onValidation.Count);
-        Assert.NotEqual(onTrainPrefix.LossSum, onValidation.LossSum);
-        Assert.Equal(new BatchResult(0, 0, 0), replica.Evaluate([], validation: true));
+        Assert.NotEqual(onTrainPrefix.Sum("loss"), onValidation.Sum("loss"));
+        Assert.Equal((0, 0), (replica.Evaluate([], validation: true).Count, replica.Evaluate([], validation: true).Metrics.Count));
     }
 
     [Fact]

@@ -1,35 +1,28 @@
 using Coordinator.Actors.Protocol;
 using Coordinator.Callbacks;
+using Coordinator.Core.Metrics;
 
 namespace Coordinator.Actors.Supervision;
 
-/// <summary>Turns the workers' sums into one set of epoch logs, weighted by sample counts.</summary>
+/// <summary>Turns the workers' sums into one set of logs, by metric name, each weighted by its sample count:
+/// the training metrics first, then the validation ones with Keras's <c>val_</c> prefix. Sums are added in the
+/// order of the reports (the numbers depend on nothing else).</summary>
 public static class EpochAggregation
 {
-    public static MetricLogs Logs(IReadOnlyCollection<WorkerReports.EpochTrained> reports)
-    {
-        var logs = new MetricLogs();
-        var count = reports.Sum(r => r.Count);
-        if (count > 0)
-        {
-            logs["loss"] = reports.Sum(r => r.LossSum) / count;
-            logs["accuracy"] = (double)reports.Sum(r => r.Correct) / count;
-        }
-        var valCount = reports.Sum(r => r.ValCount);
-        if (valCount > 0)
-        {
-            logs["val_loss"] = reports.Sum(r => r.ValLossSum) / valCount;
-            logs["val_accuracy"] = (double)reports.Sum(r => r.ValCorrect) / valCount;
-        }
-        return logs;
-    }
+    public static MetricLogs Logs(IReadOnlyCollection<WorkerReports.EpochTrained> reports) =>
+        Aggregate(reports.Select(r => (r.Train, r.Validation)));
 
-    public static Core.Reporting.FinalMetrics Final(IReadOnlyCollection<WorkerReports.Evaluated> reports)
+    public static Core.Reporting.FinalMetrics Final(IReadOnlyCollection<WorkerReports.Evaluated> reports) =>
+        new(new Core.Reporting.NamedValues(Aggregate(reports.Select(r => (r.Train, r.Validation)))));
+
+    private static MetricLogs Aggregate(IEnumerable<(IReadOnlyList<MetricSum> Train, IReadOnlyList<MetricSum> Validation)> reports)
     {
-        var count = Math.Max(1, reports.Sum(r => r.Count));
-        var valCount = Math.Max(1, reports.Sum(r => r.ValCount));
-        return new Core.Reporting.FinalMetrics(
-            reports.Sum(r => r.LossSum) / count, (double)reports.Sum(r => r.Correct) / count,
-            reports.Sum(r => r.ValLossSum) / valCount, (double)reports.Sum(r => r.ValCorrect) / valCount);
+        var (train, validation) = (new MetricTotals(), new MetricTotals());
+        foreach (var r in reports)
+        {
+            train.Add(r.Train);
+            validation.Add(r.Validation);
+        }
+        return new MetricLogs(train.Means().Concat(validation.Means(MetricDefinition.ValidationPrefix)));
     }
 }

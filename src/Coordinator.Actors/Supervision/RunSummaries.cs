@@ -11,10 +11,8 @@ public static class RunSummaries
 {
     public static RunSummary From(RunState state, SupervisorSettings settings, string? error = null)
     {
-        var (monitor, direction) = Monitor(settings.Callbacks);
-        var history = state.Epochs.Select(e => new EpochRecord(
-            e.Epoch, e.LearningRate, Get(e.Logs, "loss"), Get(e.Logs, "accuracy"), Get(e.Logs, "val_loss"),
-            Get(e.Logs, "val_accuracy"), e.Seconds)).ToList();
+        var (monitor, direction) = Monitor(settings.Callbacks, settings.RunInfo.Metrics);
+        var history = state.Epochs.Select(e => Record(e.Epoch, e.LearningRate, e.Logs, e.Seconds)).ToList();
 
         int? bestEpoch = null;
         double? best = null;
@@ -45,13 +43,16 @@ public static class RunSummaries
     }
 
     /// <summary>The metric the run is judged by: the first EarlyStopping's, else ModelCheckpoint's, else ReduceLROnPlateau's.</summary>
-    public static (string Monitor, Direction Direction) Monitor(IReadOnlyList<CallbackSettings> callbacks)
+    public static (string Monitor, Direction Direction) Monitor(IReadOnlyList<CallbackSettings> callbacks,
+        IReadOnlyDictionary<string, Direction?>? declared = null)
     {
-        foreach (var c in callbacks.OfType<EarlyStoppingSettings>()) return (c.Monitor, MetricDirections.Resolve(c.Type, c.Monitor, c.Mode));
-        foreach (var c in callbacks.OfType<ModelCheckpointSettings>()) return (c.Monitor, MetricDirections.Resolve(c.Type, c.Monitor, c.Mode));
-        foreach (var c in callbacks.OfType<ReduceLrOnPlateauSettings>()) return (c.Monitor, MetricDirections.Resolve(c.Type, c.Monitor, c.Mode));
+        foreach (var c in callbacks.OfType<EarlyStoppingSettings>()) return (c.Monitor, MetricDirections.Resolve(c.Type, c.Monitor, c.Mode, declared));
+        foreach (var c in callbacks.OfType<ModelCheckpointSettings>()) return (c.Monitor, MetricDirections.Resolve(c.Type, c.Monitor, c.Mode, declared));
+        foreach (var c in callbacks.OfType<ReduceLrOnPlateauSettings>()) return (c.Monitor, MetricDirections.Resolve(c.Type, c.Monitor, c.Mode, declared));
         return ("val_loss", Direction.Minimize);
     }
 
-    private static double Get(IReadOnlyDictionary<string, double> logs, string key) => logs.TryGetValue(key, out var v) ? v : double.NaN;
+    /// <summary>An epoch's record: its logs as logged, the rate apart (<c>learning_rate</c> is the record's lr).</summary>
+    public static EpochRecord Record(int epoch, double learningRate, IEnumerable<KeyValuePair<string, double>> logs, double seconds) =>
+        new(epoch, learningRate, new NamedValues(logs.Where(l => l.Key != "learning_rate")), seconds);
 }

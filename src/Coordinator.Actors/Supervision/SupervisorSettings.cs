@@ -1,6 +1,8 @@
 using Coordinator.Actors.State;
 using Coordinator.Callbacks;
 using Coordinator.Core;
+using Coordinator.Callbacks.Monitoring;
+using Coordinator.Core.Metrics;
 
 namespace Coordinator.Actors.Supervision;
 
@@ -48,6 +50,22 @@ public sealed record SupervisorSettings(
     /// (<c>train --resume RUN --epochs N</c>): a different limit in the journal is changed
     /// (<c>EpochLimitChanged</c>), and a run that ended at its limit goes on to the new one.</summary>
     public bool ChangesEpochLimit { get; init; }
+
+    /// <summary>The metrics the replicas report, with their directions (<c>mode = auto</c> reads them);
+    /// null: not known (Keras's own metric names stand in).</summary>
+    public IReadOnlyList<MetricDefinition>? Metrics { get; init; }
+
+    /// <summary>What the callbacks know of the run: its first rate, its workers, its metrics' directions.</summary>
+    public RunInfo RunInfo => new(InitialLearningRate, Workers) { Metrics = Directions(Metrics) };
+
+    /// <summary>Declared metrics as the callbacks read their directions.</summary>
+    public static IReadOnlyDictionary<string, Direction?>? Directions(IEnumerable<MetricDefinition>? metrics) =>
+        metrics?.ToDictionary(m => m.Name, m => m.Direction switch
+        {
+            MetricDirection.Up => Direction.Maximize,
+            MetricDirection.Down => (Direction?)Direction.Minimize,
+            _ => null,
+        });
 
     public string PersistenceId => $"run-{RunId}";
 

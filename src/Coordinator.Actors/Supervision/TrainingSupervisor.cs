@@ -81,7 +81,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     /// <summary>Commands carry the journal position: a newer supervisor's commands are never older than an earlier one's.</summary>
     private long Version => LastSequenceNr;
 
-    private CallbackEngine NewEngine() => new(_settings.Callbacks, new RunInfo(_settings.InitialLearningRate, _settings.Workers));
+    private CallbackEngine NewEngine() => new(_settings.Callbacks, _settings.RunInfo);
 
     protected override void PreStart()
     {

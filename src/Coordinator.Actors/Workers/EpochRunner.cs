@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Coordinator.Actors.Protocol;
 using Coordinator.Core.Data;
+using Coordinator.Core.Metrics;
 using Coordinator.Core.Model;
 using Coordinator.Core.Replicas;
 
@@ -40,8 +41,8 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
         var order = plan.EpochOrder(a.Epoch);
         replica.BeginEpoch(a.Epoch);
         var bytesBefore = BytesSent;
-        double lossSum = 0;
-        int correct = 0, count = 0, steps = 0;
+        var totals = new MetricTotals();
+        var steps = 0;
         var synced = true;
         for (var step = 0; step < plan.StepsPerEpoch; step++)
         {
@@ -49,8 +50,9 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
             setup.Faults.BeforeStep();
             var batch = plan.Batch(order, step, a.Rank);
             var result = replica.ComputeGradients(batch);
-            onBatch(new WorkerReports.BatchTrained(a.Rank, a.Epoch, step, result.LossSum, result.Count, a.Version));
-            (lossSum, correct, count, steps) = (lossSum + result.LossSum, correct + result.Correct, count + result.Count, steps + 1);
+            onBatch(new WorkerReports.BatchTrained(a.Rank, a.Epoch, step, result.Sum("loss"), result.Count, a.Version));
+            totals.Add(result.Metrics);
+            steps++;
 
             bool stop;
             if (a.Workers == 1)
@@ -72,16 +74,15 @@ internal sealed class EpochRunner(IReplica replica, WorkerSetup setup, IAllreduc
         if (!synced && a.Workers > 1) AverageParameters(Round(a.Version, plan.StepsPerEpoch), a.Workers, stop: false);
 
         var validation = replica.Evaluate(ShardPlan.Slice(setup.ValidationCount, a.Rank, a.Workers), validation: true);
-        return new WorkerReports.EpochTrained(a.Rank, a.Epoch, steps, lossSum, correct, count,
-            validation.LossSum, validation.Correct, validation.Count, BytesSent - bytesBefore, ParameterHash(), a.Version);
+        return new WorkerReports.EpochTrained(a.Rank, a.Epoch, steps, totals.Sums, validation.Metrics,
+            BytesSent - bytesBefore, ParameterHash(), a.Version);
     }
 
     public WorkerReports.Evaluated Evaluate(long requestId, int rank, int workers)
     {
         var train = replica.Evaluate(ShardPlan.Slice(setup.TrainCount, rank, workers), validation: false);
         var validation = replica.Evaluate(ShardPlan.Slice(setup.ValidationCount, rank, workers), validation: true);
-        return new WorkerReports.Evaluated(requestId, train.LossSum, train.Correct, train.Count,
-            validation.LossSum, validation.Correct, validation.Count);
+        return new WorkerReports.Evaluated(requestId, train.Metrics, validation.Metrics);
     }
 
     // Rounds are numbered by (attempt, step), so every member uses the same number for the same

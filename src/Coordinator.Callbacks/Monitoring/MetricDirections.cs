@@ -1,10 +1,12 @@
 namespace Coordinator.Callbacks.Monitoring;
 
 /// <summary>
-/// Resolves <c>mode = auto</c> the way Keras 3 does: strip one <c>val_</c> prefix; <c>loss</c>
-/// means min; otherwise the direction of the Keras metric of that name. Keras reads the
-/// direction off the compiled model's metric objects; we have no model, so the names Keras's
-/// built-in metrics use stand in for them. Any other name is a configuration error.
+/// Resolves <c>mode = auto</c> the way Keras 3 does (<c>MonitorCallback._set_monitor_op</c>): strip one
+/// <c>val_</c> prefix; <c>loss</c> means min; otherwise the direction of the model's metric of that name
+/// (its <c>_direction</c>). The run's model declares its metrics with their directions; where no model
+/// declares any (<c>simulate</c>), or for a name the model does not report, the names Keras's built-in
+/// metrics use stand in for metric objects. A metric without a direction, or a name none of these
+/// knows, is a configuration error, as Keras's ValueError ("set mode = min or mode = max").
 /// </summary>
 public static class MetricDirections
 {
@@ -32,7 +34,9 @@ public static class MetricDirections
 
     /// <summary>The direction for <paramref name="monitor"/> under <paramref name="mode"/>.</summary>
     /// <exception cref="CallbackConfigurationException">auto mode and a name of unknown direction.</exception>
-    public static Direction Resolve(string callback, string monitor, MonitorMode mode)
+    /// <param name="declared">The model's metrics and their directions (null: one it does not declare).</param>
+    public static Direction Resolve(string callback, string monitor, MonitorMode mode,
+        IReadOnlyDictionary<string, Direction?>? declared = null)
     {
         switch (mode)
         {
@@ -41,6 +45,12 @@ public static class MetricDirections
         }
 
         var name = monitor.StartsWith("val_", StringComparison.Ordinal) ? monitor["val_".Length..] : monitor;
+        if (name == "loss") return Direction.Minimize;
+        if (declared is not null && declared.TryGetValue(name, out var direction))
+            return direction ?? throw new CallbackConfigurationException(
+                callback, "mode", "auto",
+                $"the model's metric '{name}' does not say whether it should be minimized or maximized; " +
+                "set mode = min or mode = max explicitly");
         if (Up.Contains(name)) return Direction.Maximize;
         if (Down.Contains(name)) return Direction.Minimize;
         throw new CallbackConfigurationException(

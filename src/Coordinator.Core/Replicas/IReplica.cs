@@ -1,3 +1,5 @@
+using Coordinator.Core.Metrics;
+
 namespace Coordinator.Core.Replicas;
 
 /// <summary>
@@ -31,7 +33,8 @@ public interface IReplica : IDisposable
 
     void WriteParameters(ReadOnlySpan<float> source);
 
-    /// <summary>Loss sum and correct predictions on samples of the training or validation set, in eval mode.</summary>
+    /// <summary>The metrics' sums on samples of the training or validation set, in eval mode (named without
+    /// <c>val_</c>: the supervisor prefixes validation logs).</summary>
     BatchResult Evaluate(ReadOnlySpan<int> indices, bool validation);
 
     /// <summary>Writes the weights in the tensor library's own format (<c>Module.load</c> reads them).</summary>
@@ -46,11 +49,33 @@ public interface IReplica : IDisposable
     void LoadTrainingState(Stream source);
 }
 
-/// <summary>Sum of per-sample losses, correct predictions and sample count of a batch.</summary>
-public readonly record struct BatchResult(double LossSum, int Correct, int Count);
+/// <summary>A batch's (or an evaluation's) sample count and each metric's sum over its samples, <c>loss</c>
+/// first; <c>default</c> is an empty batch (no samples, no metrics).</summary>
+public readonly record struct BatchResult(int Count, IReadOnlyList<MetricSum>? Sums)
+{
+    /// <summary>The metrics' sums (none for an empty batch).</summary>
+    public IReadOnlyList<MetricSum> Metrics => Sums ?? [];
+
+    // Compared by content: two evaluations of the same samples by the same weights are equal.
+    public bool Equals(BatchResult other) => Count == other.Count && Metrics.SequenceEqual(other.Metrics);
+
+    public override int GetHashCode() => HashCode.Combine(Count, Metrics.Count);
+
+    /// <summary>The sum reported for <paramref name="name"/> (0 when the batch has none).</summary>
+    public double Sum(string name)
+    {
+        foreach (var m in Metrics)
+            if (m.Name == name) return m.Sum;
+        return 0;
+    }
+}
 
 /// <summary>Builds replicas; called on each worker's own training thread.</summary>
 public interface IReplicaFactory
 {
     IReplica Create(int worker);
+
+    /// <summary>The metrics every replica reports, in order, with their directions (the run's logs are these,
+    /// the same with <c>val_</c>, and <c>learning_rate</c>).</summary>
+    IReadOnlyList<MetricDefinition> Metrics { get; }
 }

@@ -86,7 +86,7 @@ public static class ClusterNode
         }
         RunOutputs.Write(folder!, summary, outcome.Epochs, output.WriteLine);
         output.WriteLine($"run {summary.RunId} {summary.Status.ToString().ToLowerInvariant()} after {summary.EpochsRun} epochs" +
-                         (summary.Final is { } f ? $"; final val_accuracy {f.ValAccuracy:0.0000}" : "") +
+                         (summary.Final is { } f ? $"; final {EpochLine.Metrics(f.Logs.Items)}" : "") +
                          (summary.Error is { } error ? $"; {error}" : ""));
         return summary.Status == RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
     }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Coordinator.Actors.Protocol;
+using Coordinator.Actors.Supervision;
 using Coordinator.Core.Reporting;
 using Coordinator.Reporting;
 using Coordinator.Reporting.TensorBoard;
@@ -35,8 +36,7 @@ public sealed class ProgressBridge : ReceiveActor, IWithTimers
         {
             _epochs.Add((e.Epoch, e.Logs));
             TensorBoard(log => log.EpochEnded(e.Epoch, e.Logs));
-            var record = new EpochRecord(e.Epoch, Get(e.Logs, "learning_rate"), Get(e.Logs, "loss"), Get(e.Logs, "accuracy"),
-                Get(e.Logs, "val_loss"), Get(e.Logs, "val_accuracy"), e.Seconds);
+            var record = RunSummaries.Record(e.Epoch, Get(e.Logs, "learning_rate"), e.Logs, e.Seconds);
             progress.EpochCompleted(EpochLine.Format(record, total, e.Notes));
         });
         Receive<RunProgress.Warning>(w => progress.Message($"warning: {w.Message}"));

@@ -1,21 +1,24 @@
 using Coordinator.Actors.State;
+using Coordinator.Actors.Supervision;
 using Coordinator.Callbacks;
 using Coordinator.Callbacks.Formatting;
 using Coordinator.Configuration;
+using Coordinator.Core.Metrics;
 
 namespace Coordinator.Cli.Train;
 
 /// <summary>
-/// Checks a run's callbacks against the logs a training run produces, before anything trains:
-/// a monitor or a file name field that the logs will never hold is a configuration error now,
-/// not a warning every epoch or a failure at the first checkpoint.
+/// Checks a run's callbacks against the logs a training run produces (the replicas' metrics, the same with
+/// <c>val_</c>, and <c>learning_rate</c>), before anything trains: a monitor or a file name field that the logs
+/// will never hold is a configuration error now, not a warning every epoch or a failure at the first checkpoint;
+/// so is <c>mode = auto</c> on a metric whose direction is not known.
 /// </summary>
 public static class RunPreflight
 {
-    public static readonly IReadOnlyList<string> Logs = ["loss", "accuracy", "val_loss", "val_accuracy", "learning_rate"];
-
-    public static void Check(IReadOnlyList<CallbackSettings> callbacks, double initialLearningRate, int workers)
+    public static void Check(IReadOnlyList<CallbackSettings> callbacks, double initialLearningRate, int workers,
+        IReadOnlyList<MetricDefinition> metrics)
     {
+        var logs = MetricDefinition.Logs(metrics);
         for (var i = 0; i < callbacks.Count; i++)
         {
             var (monitor, template) = callbacks[i] switch
@@ -25,8 +28,8 @@ public static class RunPreflight
                 ModelCheckpointSettings s => (s.Monitor, s.Filepath),
                 _ => ((string?)null, (string?)null),
             };
-            if (monitor is not null && !Logs.Contains(monitor))
-                throw new ConfigurationError($"callbacks[{i}].monitor", monitor, $"a training run logs only: {string.Join(", ", Logs)}");
+            if (monitor is not null && !logs.Contains(monitor))
+                throw new ConfigurationError($"callbacks[{i}].monitor", monitor, $"a training run logs only: {string.Join(", ", logs)}");
             if (template is null) continue;
             IReadOnlyList<string> fields;
             try
@@ -38,11 +41,11 @@ public static class RunPreflight
                 throw new ConfigurationError($"callbacks[{i}].filepath", $"\"{template}\"", e.Message);
             }
             foreach (var field in fields)
-                if (field is not ("epoch" or "batch") && !Logs.Contains(field))
+                if (field is not ("epoch" or "batch") && !logs.Contains(field))
                     throw new ConfigurationError($"callbacks[{i}].filepath", template,
-                        $"{{{field}}} is not among the fields a training run provides: epoch, batch, {string.Join(", ", Logs)}");
+                        $"{{{field}}} is not among the fields a training run provides: epoch, batch, {string.Join(", ", logs)}");
         }
-        _ = new CallbackEngine(callbacks, new RunInfo(initialLearningRate, workers)); // every callback's own checks
+        _ = new CallbackEngine(callbacks, new RunInfo(initialLearningRate, workers) { Metrics = SupervisorSettings.Directions(metrics) }); // every callback's own checks
     }
 
     /// <summary>

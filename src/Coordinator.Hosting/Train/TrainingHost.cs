@@ -40,7 +40,7 @@ public sealed class TrainingHost(ITrainingProgress progress)
             throw new ConfigurationError("training.workers", training.Workers.ToString(CultureInfo.InvariantCulture),
                 $"must not exceed the {split.Train.Count} training samples ({rows}): each worker needs a shard");
         CheckModelSize(settings.Model, data);
-        RunPreflight.Check(config.Callbacks, settings.Optimizer.LearningRate, training.Workers);
+        RunPreflight.Check(config.Callbacks, settings.Optimizer.LearningRate, training.Workers, TorchReplica.Metrics);
         if (config.AkkaOverrides is not null)
             PersistencePlugins.Check(AkkaConfig.ForSqlite(RunFolder.JournalFile, config.AkkaOverrides));
         return new PreparedRun(config, settings, split);
@@ -194,6 +194,7 @@ public sealed class TrainingHost(ITrainingProgress progress)
             prepared.Config.Sha256, training.EpochTimeout ?? TimeSpan.FromMinutes(5), training.SnapshotEvery)
         {
             Membership = training.Membership,
+            Metrics = TorchReplica.Metrics,
         };
     }
 

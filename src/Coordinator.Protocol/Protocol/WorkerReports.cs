@@ -1,3 +1,5 @@
+using Coordinator.Core.Metrics;
+
 namespace Coordinator.Actors.Protocol;
 
 /// <summary>What workers tell the supervisor. <c>Worker</c> is the worker's rank in the epoch it reports on.</summary>
@@ -13,14 +15,13 @@ public static class WorkerReports
     public sealed record BatchTrained(int Worker, int Epoch, int Step, double LossSum, int Count, long Version) : ICoordinatorMessage;
 
     /// <summary>
-    /// The worker's share of an epoch: sums and counts for the training steps it ran and for its
-    /// validation share, the bytes it sent to synchronise in this epoch, and a hash of its parameters (replicas
+    /// The worker's share of an epoch: each metric's sum and count, by name, for the training steps it ran
+    /// (<see cref="Train"/>) and for its validation share (<see cref="Validation"/>, named without <c>val_</c>), the bytes it sent to synchronise in this epoch, and a hash of its parameters (replicas
     /// that are meant to be identical must report the same hash). <see cref="Version"/> is the attempt's.
     /// </summary>
     public sealed record EpochTrained(
         int Worker, int Epoch, int Steps,
-        double LossSum, int Correct, int Count,
-        double ValLossSum, int ValCorrect, int ValCount,
+        IReadOnlyList<MetricSum> Train, IReadOnlyList<MetricSum> Validation,
         long BytesSent, string ParameterHash, long Version) : ICoordinatorMessage;
 
     /// <summary>The worker let go of the attempt <see cref="Version"/> of <see cref="Epoch"/>.</summary>
@@ -36,9 +37,9 @@ public static class WorkerReports
 
     public sealed record WeightsLoaded(long RequestId, string ParameterHash) : ICoordinatorMessage;
 
+    /// <summary>The model kept, evaluated on the worker's shares: each metric's sum and count, by name.</summary>
     public sealed record Evaluated(
-        long RequestId, double LossSum, int Correct, int Count,
-        double ValLossSum, int ValCorrect, int ValCount) : ICoordinatorMessage;
+        long RequestId, IReadOnlyList<MetricSum> Train, IReadOnlyList<MetricSum> Validation) : ICoordinatorMessage;
 
     /// <summary>The worker cannot go on (its replica or training thread failed).</summary>
     public sealed record WorkerFailed(string Name, string Reason) : ICoordinatorMessage;

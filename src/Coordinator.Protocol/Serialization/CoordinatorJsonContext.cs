@@ -58,6 +58,7 @@ namespace Coordinator.Actors.Serialization;
 [JsonSerializable(typeof(TrainingStopped))]
 [JsonSerializable(typeof(BestWeightsRestored))]
 [JsonSerializable(typeof(RunCompleted))]
+[JsonSerializable(typeof(Legacy.RunCompletedV1))]
 [JsonSerializable(typeof(RunFailed))]
 [JsonSerializable(typeof(ResumeStateSaved))]
 [JsonSerializable(typeof(ResumeStateDeleted))]

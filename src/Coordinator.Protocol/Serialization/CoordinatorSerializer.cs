@@ -54,11 +54,11 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(WorkerReports.TrainingStateLoaded), "training-state-loaded.v2", Json.TrainingStateLoaded),
         (typeof(BestWeightsSaved), "best-weights-saved.v1", Json.BestWeightsSaved),
         (typeof(BestWeightsDeleted), "best-weights-deleted.v1", Json.BestWeightsDeleted),
-        (typeof(State.RunState), "run-state-snapshot.v1", Json.RunState),
+        (typeof(State.RunState), "run-state-snapshot.v2", Json.RunState),
         (typeof(WorkerReports.BatchTrained), "batch-trained.v2", Json.BatchTrained),
-        (typeof(WorkerReports.EpochTrained), "epoch-trained.v2", Json.EpochTrained),
+        (typeof(WorkerReports.EpochTrained), "epoch-trained.v3", Json.EpochTrained),
         (typeof(WorkerReports.WeightsLoaded), "weights-loaded.v2", Json.WeightsLoaded),
-        (typeof(WorkerReports.Evaluated), "evaluated.v2", Json.Evaluated),
+        (typeof(WorkerReports.Evaluated), "evaluated.v3", Json.Evaluated),
         (typeof(WorkerReports.WorkerFailed), "worker-failed.v2", Json.WorkerFailed),
         (typeof(RunProgress.EpochBegan), "progress-epoch-began.v1", Json.EpochBegan),
         (typeof(RunProgress.BatchProgress), "progress-batch.v1", Json.BatchProgress),
@@ -76,7 +76,7 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
         (typeof(CheckpointDeleted), "checkpoint-deleted.v1", Json.CheckpointDeleted),
         (typeof(TrainingStopped), "training-stopped.v1", Json.TrainingStopped),
         (typeof(BestWeightsRestored), "best-weights-restored.v1", Json.BestWeightsRestored),
-        (typeof(RunCompleted), "run-completed.v1", Json.RunCompleted),
+        (typeof(RunCompleted), "run-completed.v2", Json.RunCompleted),
         (typeof(RunFailed), "run-failed.v1", Json.RunFailed),
         (typeof(ResumeStateSaved), "resume-state-saved.v1", Json.ResumeStateSaved),
         (typeof(ResumeStateDeleted), "resume-state-deleted.v1", Json.ResumeStateDeleted),
@@ -128,6 +128,10 @@ public sealed class CoordinatorSerializer(ExtendedActorSystem system) : Serializ
     {
         ["epoch-completed.v1"] = bytes => (JsonSerializer.Deserialize(bytes, Json.EpochCompletedV1)
             ?? throw new SerializationException("epoch-completed.v1: the payload was null")).Upcast(),
+        ["run-completed.v1"] = bytes => (JsonSerializer.Deserialize(bytes, Json.RunCompletedV1)
+            ?? throw new SerializationException("run-completed.v1: the payload was null")).Upcast(),
+        ["run-state-snapshot.v1"] = bytes => JsonSerializer.Deserialize(Legacy.RunStateSnapshotV1.Upcast(bytes), Json.RunState)
+            ?? throw new SerializationException("run-state-snapshot.v1: the payload was null"),
         // v1 is v2 without DataSha256 and Settings: the same JSON reads as v2 with both null.
         ["run-started.v1"] = bytes => JsonSerializer.Deserialize(bytes, Json.RunStarted)
             ?? throw new SerializationException("run-started.v1: the payload was null"),

@@ -113,9 +113,9 @@ public static class HistoryText
 
     private static string Final(FinalMetrics? f) => f is null
         ? "no final metrics"
-        : string.Join(Gap, new[] { ("loss", f.Loss), ("acc", f.Accuracy), ("val_loss", f.ValLoss), ("val_acc", f.ValAccuracy) }
-            .Where(m => m.Item1 == "loss" || !double.IsNaN(m.Item2))
-            .Select(m => $"{m.Item1} {NumberText.Metric(m.Item2)}"));
+        : string.Join(Gap, f.Logs.Items
+            .Where(m => m.Key == "loss" || !double.IsNaN(m.Value))
+            .Select(m => $"{EpochLine.MetricText(m.Key)} {NumberText.Metric(m.Value)}"));
 
     private static double Log(EpochEntry e, string name) => e.Logs.TryGetValue(name, out var v) ? v : double.NaN;
 

@@ -78,7 +78,7 @@ internal static class ScenarioResults
         lines.Add($"end: {r.Status.ToString().ToLowerInvariant()}{(r.Error is null ? "" : ": " + r.Error)}");
         if (r.Final is { } f)
             lines.Add($"end: the final model holds the weights of epoch {r.FinalWeightsEpoch?.ToString(CultureInfo.InvariantCulture) ?? "?"}: " +
-                      $"loss {Number(f.Loss)}, accuracy {Number(f.Accuracy)}, val_loss {Number(f.ValLoss)}, val_accuracy {Number(f.ValAccuracy)}");
+                      string.Join(", ", f.Logs.Items.Select(l => $"{l.Key} {Number(l.Value)}")));
         return lines;
     }
 

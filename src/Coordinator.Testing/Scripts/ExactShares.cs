@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coordinator.Core.Metrics;
 
 namespace Coordinator.Testing.Scripts;
 
@@ -18,6 +19,29 @@ internal static class ExactShares
     /// <summary>What each worker reports for a (loss, accuracy) pair: the count and correct count every
     /// worker reports, and the loss sum rank 0 reports.</summary>
     internal sealed record Share(int Count, int Correct, double LossSum);
+
+    /// <summary>What the worker of <paramref name="rank"/> reports for an epoch's scripted logs, by metric name:
+    /// loss and accuracy (and their validation twins when the script has a val_loss), then each further metric
+    /// (rank 0 carries its sum over one sample per worker). <paramref name="nanLoss"/>: the training loss sum is NaN.</summary>
+    public static (IReadOnlyList<MetricSum> Train, IReadOnlyList<MetricSum> Validation) Sums(EpochMetrics m, int rank, int workers, bool nanLoss)
+    {
+        var share = For(m.Loss, m.Accuracy, workers);
+        var lossSum = nanLoss ? double.NaN : rank == 0 ? share.LossSum : 0;
+        List<MetricSum> train = [new("loss", lossSum, share.Count), new("accuracy", share.Correct, share.Count)];
+        List<MetricSum> validation = [];
+        if (m.ValLoss is { } valLoss)
+        {
+            var val = For(valLoss, m.ValAccuracy, workers);
+            validation.AddRange([new("loss", rank == 0 ? val.LossSum : 0, val.Count), new("accuracy", val.Correct, val.Count)]);
+        }
+        foreach (var (name, value) in m.Others)
+        {
+            var (list, metric) = name.StartsWith(MetricDefinition.ValidationPrefix, StringComparison.Ordinal)
+                ? (validation, name[MetricDefinition.ValidationPrefix.Length..]) : (train, name);
+            list.Add(new MetricSum(metric, rank == 0 ? SumFor(value, workers, out _) : 0, 1));
+        }
+        return (train, validation);
+    }
 
     public static Share For(double loss, double? accuracy, int workers)
     {

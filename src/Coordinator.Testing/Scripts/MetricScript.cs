@@ -43,22 +43,22 @@ public sealed class MetricScript
     /// <summary>
     /// Reads an <c>epoch,&lt;metrics&gt;</c> file (and an <c>epoch,batch,loss,...</c> file) as <c>coordinator simulate</c>
     /// does; a run's <c>history.csv</c> reads too. Columns beyond loss, accuracy, val_loss and val_accuracy are
-    /// errors (the workers' reports carry only these), except <c>learning_rate</c>, which the supervisor decides
+    /// played as <see cref="EpochMetrics.Others"/>, except <c>learning_rate</c>, which the supervisor decides
     /// itself and is ignored; of a batch file only <c>loss</c> is played.
     /// </summary>
     public static MetricScript FromCsv(string epochsCsv, string? batchesCsv = null)
     {
         var table = MetricCsvReader.ReadEpochs(epochsCsv);
-        var unknown = table.Metrics.Where(m => !Known.Contains(m) && m != "learning_rate").ToList();
-        if (unknown.Count > 0)
-            throw new MetricCsvError(table.File, 1, $"column(s) {string.Join(", ", unknown)}: the workers' reports carry only loss, accuracy, val_loss and val_accuracy");
         var epochs = new List<EpochMetrics>();
         foreach (var row in table.Rows)
         {
             if (row.Epoch != epochs.Count)
                 throw new MetricCsvError(table.File, row.Line, $"epoch {row.Epoch} where epoch {epochs.Count} was expected (epochs count from 0, one row each)");
             var loss = row.Logs.Get("loss") ?? throw new MetricCsvError(table.File, row.Line, "loss is missing (every epoch logs a loss)");
-            epochs.Add(new EpochMetrics(loss, row.Logs.Get("accuracy"), row.Logs.Get("val_loss"), row.Logs.Get("val_accuracy")));
+            epochs.Add(new EpochMetrics(loss, row.Logs.Get("accuracy"), row.Logs.Get("val_loss"), row.Logs.Get("val_accuracy"))
+            {
+                Others = row.Logs.Where(l => !Known.Contains(l.Key) && l.Key != "learning_rate").ToDictionary(),
+            });
         }
         var script = Of(epochs);
         if (batchesCsv is null) return script;

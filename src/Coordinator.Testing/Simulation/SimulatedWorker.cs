@@ -244,12 +244,8 @@ internal sealed class SimulatedWorker : ReceiveActor, IWithTimers
         var s = _attempt!;
         _attempt = null;
         _replica = new SimulatedReplica(s.Epoch);
-        var m = _script.Metrics.Epochs[s.Epoch];
-        var train = ExactShares.For(m.Loss, m.Accuracy, s.Ring.Count);
-        var val = m.ValLoss is { } valLoss ? ExactShares.For(valLoss, m.ValAccuracy, s.Ring.Count) : null;
-        var lossSum = _nanThisEpoch ? double.NaN : s.Rank == 0 ? train.LossSum : 0;
-        var report = new WorkerReports.EpochTrained(s.Rank, s.Epoch, steps, lossSum, train.Correct, train.Count,
-            s.Rank == 0 ? val?.LossSum ?? 0 : 0, val?.Correct ?? 0, val?.Count ?? 0, 0, _replica.ParameterHash, s.Version);
+        var (train, validation) = ExactShares.Sums(_script.Metrics.Epochs[s.Epoch], s.Rank, s.Ring.Count, _nanThisEpoch);
+        var report = new WorkerReports.EpochTrained(s.Rank, s.Epoch, steps, train, validation, 0, _replica.ParameterHash, s.Version);
         if (Fire<WorkerFault.Slow>(f => f.Epoch == s.Epoch) is { } slow)
         {
             _delayed = report;
@@ -275,13 +271,10 @@ internal sealed class SimulatedWorker : ReceiveActor, IWithTimers
 
     private WorkerReports.Evaluated Evaluation(WorkerCommands.Evaluate e)
     {
-        if (_replica.Epoch < 0 || _replica.Epoch >= _script.Metrics.Epochs.Count) return new WorkerReports.Evaluated(e.RequestId, 0, 0, 0, 0, 0, 0);
+        if (_replica.Epoch < 0 || _replica.Epoch >= _script.Metrics.Epochs.Count) return new WorkerReports.Evaluated(e.RequestId, [], []);
         // The model kept is evaluated as its epoch logged: the final metrics are those of the epoch whose weights it holds.
-        var m = _script.Metrics.Epochs[_replica.Epoch];
-        var train = ExactShares.For(m.Loss, m.Accuracy, e.Workers);
-        var val = m.ValLoss is { } valLoss ? ExactShares.For(valLoss, m.ValAccuracy, e.Workers) : null;
-        return new WorkerReports.Evaluated(e.RequestId, e.Rank == 0 ? train.LossSum : 0, train.Correct, train.Count,
-            e.Rank == 0 ? val?.LossSum ?? 0 : 0, val?.Correct ?? 0, val?.Count ?? 0);
+        var (train, validation) = ExactShares.Sums(_script.Metrics.Epochs[_replica.Epoch], e.Rank, e.Workers, nanLoss: false);
+        return new WorkerReports.Evaluated(e.RequestId, train, validation);
     }
 
     // A state or weights that cannot be read fail the worker, as a replica that cannot load them would.

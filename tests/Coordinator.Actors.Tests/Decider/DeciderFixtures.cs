@@ -30,5 +30,5 @@ internal static class DeciderFixtures
     public static ResumeStateSaved ResumeState(int epoch, params StoredFile[] files) => new(epoch, files);
 
     public static WorkerReports.EpochTrained Report(int worker, int epoch = 0, string hash = "h") =>
-        new(worker, epoch, 4, 2.0 * (worker + 1), 3, 4, 1.0, 2, 2, 0, hash, 7);
+        new(worker, epoch, 4, [new("loss", 2.0 * (worker + 1), 4), new("accuracy", 3, 4)], [new("loss", 1.0, 2), new("accuracy", 2, 2)], 0, hash, 7);
 }

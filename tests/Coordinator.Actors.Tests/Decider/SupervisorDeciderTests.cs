@@ -35,7 +35,7 @@ public sealed class SupervisorDeciderTests
     [Fact]
     public void A_run_that_is_over_persists_nothing_and_reports_its_outcome_unless_the_limit_is_raised()
     {
-        var completed = new RunCompleted(Core.Reporting.RunStatus.Completed, new Core.Reporting.FinalMetrics(1, 0.5, 1, 0.5), "final.weights", "sha", 10, 3);
+        var completed = new RunCompleted(Core.Reporting.RunStatus.Completed, Core.Reporting.FinalMetrics.Of(1, 0.5, 1, 0.5), "final.weights", "sha", 10, 3);
         var run = Run(Started(epochs: 2), Epoch(0), Epoch(1), completed);
 
         var over = SupervisorDecider.Begin(run, Settings(epochs: 2), 2, 10, Now);
