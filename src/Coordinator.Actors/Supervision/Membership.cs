@@ -18,6 +18,9 @@ internal sealed class Membership
 
     public IReadOnlyList<IActorRef> Ring => _members.Select(m => m.Worker).ToList();
 
+    /// <summary>The members' names, in ring order.</summary>
+    public IReadOnlyList<string> Names => _members.Select(m => m.Name).ToList();
+
     public IReadOnlyList<IActorRef> Joiners => _joiners.Select(m => m.Worker).ToList();
 
     public IEnumerable<IActorRef> Everyone => _members.Concat(_joiners).Select(m => m.Worker);

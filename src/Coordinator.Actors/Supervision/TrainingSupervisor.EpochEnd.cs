@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.Protocol;
 using Coordinator.Callbacks;
 using Coordinator.Callbacks.State;
@@ -16,7 +17,7 @@ public sealed partial class TrainingSupervisor
     {
         var reports = _reports.Values.OrderBy(r => r.Worker).ToList();
         if (reports.Select(r => r.ParameterHash).Distinct().Count() > 1)
-            _observer.Tell(new RunProgress.Warning($"epoch {epoch + 1}: the replicas differ after synchronisation ({string.Join(", ", reports.Select(r => r.ParameterHash))})"));
+            Report(new RunProgress.Warning($"epoch {epoch + 1}: the replicas differ after synchronisation ({string.Join(", ", reports.Select(r => r.ParameterHash))})"));
 
         var ended = _engine.Aborted
             ? new EpochEnded(epoch, _engine.LearningRate, _engine.LearningRate, true, _engine.StopReason, new MetricLogs(), [])
@@ -46,7 +47,7 @@ public sealed partial class TrainingSupervisor
         // EarlyStopping may mark the same epoch twice (Keras sets best_weights, then improves on them): write it once.
         var work = new Queue<CallbackDecision>(_epochDecisions
             .Where(d => d is CheckpointRequested or CheckpointDeletionRequested || d is BestWeightsMarked && ReferenceEquals(d, _epochDecisions.OfType<BestWeightsMarked>().Last())));
-        var notes = DecisionNotes.For(_epochDecisions);
+        var decisions = EpochDecisions.From(_epochDecisions);
         var logLines = _epochDecisions.OfType<LogLineWriteRequested>().ToList();
         WriteFiles(work, events, deletions, () => WriteResumeStates(epoch, events, () =>
         {
@@ -57,7 +58,7 @@ public sealed partial class TrainingSupervisor
                 foreach (var path in deletions) TryDelete(path, userPlacedAllowed: events.OfType<CheckpointDeleted>().Any(d => d.Path == path));
                 foreach (var path in old.SelectMany(r => r.Files.Select(f => f.Path)).Distinct()) TryDelete(path);
                 foreach (var line in logLines) WriteLogLine(line);
-                _observer.Tell(new RunProgress.EpochSummarized(epoch, logs, seconds, notes));
+                Report(new RunProgress.EpochSummarized(epoch, logs, seconds, decisions));
                 ContinueAfter(epoch);
             });
         }));
@@ -192,7 +193,7 @@ public sealed partial class TrainingSupervisor
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _observer.Tell(new RunProgress.Warning($"{line.Source}: could not write {path}: {e.Message}"));
+            Report(new RunProgress.Warning($"{line.Source}: could not write {path}: {e.Message}"));
         }
     }
 
@@ -205,7 +206,7 @@ public sealed partial class TrainingSupervisor
             var path = LogPath(logger.Filename);
             var lastRow = CsvLogRows.LastEpoch(ReadText(path), logger.Separator);
             if (lastRow < lastStoredEpoch)
-                _observer.Tell(new RunProgress.Warning(
+                Report(new RunProgress.Warning(
                     $"{logger.Type}: {path} has no row for epoch {lastRow + 2}{(lastStoredEpoch > lastRow + 1 ? $" to {lastStoredEpoch + 1}" : "")} " +
                     "(the process ended after the epoch was stored, before its row was written); history.csv will have it"));
         }
@@ -232,7 +233,7 @@ public sealed partial class TrainingSupervisor
         var path = _paths.Resolve(recorded);
         if (!_paths.IsInside(path) && !userPlacedAllowed)
         {
-            _observer.Tell(new RunProgress.Warning($"{path} is outside the run folder {_paths.Folder}; it was not deleted"));
+            Report(new RunProgress.Warning($"{path} is outside the run folder {_paths.Folder}; it was not deleted"));
             return;
         }
         try
@@ -241,7 +242,7 @@ public sealed partial class TrainingSupervisor
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _observer.Tell(new RunProgress.Warning($"could not delete {path}: {e.Message}"));
+            Report(new RunProgress.Warning($"could not delete {path}: {e.Message}"));
         }
     }
 }

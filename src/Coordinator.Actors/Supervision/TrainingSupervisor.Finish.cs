@@ -26,7 +26,7 @@ public sealed partial class TrainingSupervisor
         if (Problem(best.File) is { } problem)
         {
             events.Add(new CheckpointCorrupted(best.File.Path, best.File.Sha256, problem));
-            _observer.Tell(new RunProgress.Warning($"the best weights {_paths.Display(best.File.Path)} are {problem}; falling back to the newest valid checkpoint"));
+            Report(new RunProgress.Warning($"the best weights {_paths.Display(best.File.Path)} are {problem}; falling back to the newest valid checkpoint"));
             var fallback = _state.Checkpoints.LastOrDefault(c => !c.Deleted && c.Saved.Kind == "regular" &&
                                                                  _store.Problem(_paths.Resolve(c.Saved.Path), c.Saved.Sha256, c.Saved.Bytes) is null);
             if (fallback is null)
@@ -51,7 +51,7 @@ public sealed partial class TrainingSupervisor
             (WorkerReports.WeightsLoaded l) => l.RequestId, loaded =>
             {
                 if (loaded.Select(l => l.ParameterHash).Distinct().Count() > 1)
-                    _observer.Tell(new RunProgress.Warning("replicas differ after loading the best weights"));
+                    Report(new RunProgress.Warning("replicas differ after loading the best weights"));
                 EvaluateFinal();
             }));
     }
@@ -66,7 +66,7 @@ public sealed partial class TrainingSupervisor
                         written.Bytes, _wall.Elapsed.TotalSeconds)], () => Done(_state.Stop is null ? "completed" : "stopped")));
             }, askAgainOnLoss: true);
 
-    /// <summary>The run is over: every worker is told (they stop), and the observer gets the report.</summary>
+    /// <summary>The run is over: every worker is told (they stop), and the run's end is reported.</summary>
     private void Done(string outcome, string? error = null)
     {
         Timers.CancelAll();
@@ -82,7 +82,7 @@ public sealed partial class TrainingSupervisor
 
     // The summary needs the whole history, which the bounded state does not hold: read it back.
     private void ReportFinished(string? error = null) =>
-        Context.ActorOf(RunHistoryReader.Props(_settings, _observer, error, Finished(error)), $"history-{++_nextRequest}");
+        Context.ActorOf(RunHistoryReader.Props(_settings, _progress, error, Finished(error)), $"history-{++_nextRequest}");
 
     // ---- Failures, in every phase.
     private void CommonFailures()
@@ -98,7 +98,7 @@ public sealed partial class TrainingSupervisor
         Command<SaveSnapshotSuccess>(ok => DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1)));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(f => _log.Warning("old snapshots could not be deleted: {0}", f.Cause.Message));
-        Command<SaveSnapshotFailure>(f => _observer.Tell(new RunProgress.Warning($"a snapshot could not be saved: {f.Cause.Message}")));
+        Command<SaveSnapshotFailure>(f => Report(new RunProgress.Warning($"a snapshot could not be saved: {f.Cause.Message}")));
     }
 
     private void Fail(string reason)
@@ -136,18 +136,18 @@ public sealed partial class TrainingSupervisor
 
     private void Observe(CallbackDecision decision)
     {
-        if (decision is CallbackWarning w) _observer.Tell(new RunProgress.Warning($"{w.Source}: {w.Message}"));
+        if (decision is CallbackWarning w) Report(new RunProgress.Warning(w.Message, w.Source));
     }
 
     // The run cannot be read back (a journal or snapshot store that did not start, an event that cannot be
-    // read): tell the observer at once, in one line, rather than after its wait for a report. Akka stops this
+    // read): report it at once, in one line, rather than after its wait for a report. Akka stops this
     // actor after this call; nothing was decided, so nothing is persisted. The base would log a stack trace;
-    // the observer prints the line, so the log only has it at info level.
+    // a subscriber prints the line, so the log only has it at info level.
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         var text = $"run {_settings.RunId}: its journal could not be read back ({PersistenceId}): {reason.GetBaseException().Message.TrimEnd('.')}";
         _log.Info(text);
-        _observer.Tell(new RunProgress.RecoveryFailed(text));
+        Report(new RunProgress.RecoveryFailed(text));
     }
 
     // The journal cannot be written: stop deciding (nothing more is persisted), report what failed
@@ -168,7 +168,7 @@ public sealed partial class TrainingSupervisor
         // Akka.Persistence stops this actor after a journal failure, and its children with it, so
         // the reader that reports the run must not be a child.
 #pragma warning disable AK1008
-        Context.System.ActorOf(RunHistoryReader.Props(_settings, _observer, message, Finished(message)));
+        Context.System.ActorOf(RunHistoryReader.Props(_settings, _progress, message, Finished(message)));
 #pragma warning restore AK1008
     }
 

@@ -27,7 +27,7 @@ public sealed partial class TrainingSupervisor
         else
         {
             _members.AddJoiner(Sender, register.Name);
-            _observer.Tell(new RunProgress.Note($"worker {register.Name} registered; it joins at the next epoch"));
+            Report(new RunProgress.WorkerWaiting(register.Name));
         }
         Sender.Tell(new WorkerCommands.Registered(Version, _settings.RunId));
         return true;
@@ -47,7 +47,7 @@ public sealed partial class TrainingSupervisor
             PersistThen(events, () =>
             {
                 foreach (var name in _members.Admit())
-                    _observer.Tell(new RunProgress.Note($"worker {name} joined: {count} workers from epoch {epoch + 1}"));
+                    Report(new RunProgress.MembersChanged(MemberChange.Joined, name, epoch, _members.Names, null));
                 then();
             });
         });
@@ -75,7 +75,7 @@ public sealed partial class TrainingSupervisor
             (WorkerReports.TrainingStateLoaded r) => r.RequestId, loaded =>
             {
                 if (loaded.Select(l => l.ParameterHash).Distinct().Count() > 1)
-                    _observer.Tell(new RunProgress.Warning("the replicas differ after loading the state to go on from"));
+                    Report(new RunProgress.Warning("the replicas differ after loading the state to go on from"));
                 then();
             });
     }
@@ -87,7 +87,7 @@ public sealed partial class TrainingSupervisor
         var name = _members.NameOf(worker);
         _members.Remove(worker);
         var lost = new WorkerLost(name, epoch, reason, _members.Count);
-        _observer.Tell(new RunProgress.Warning($"worker {name} {reason} during epoch {epoch + 1}"));
+        Report(new RunProgress.MembersChanged(MemberChange.LostDuringEpoch, name, epoch, _members.Names, reason));
         if (_members.Count < _settings.MinWorkers)
             PersistThen([lost], () => Fail(
                 $"worker {name} {reason} during epoch {epoch + 1}; {_members.Count} worker(s) remain, fewer than min-workers = {_settings.MinWorkers}"));
@@ -99,8 +99,7 @@ public sealed partial class TrainingSupervisor
             var restart = new EpochRestarted(epoch, _members.Count, _state.Restarts + 1, _settings.MaxRestarts);
             PersistThen([lost, restart], () =>
             {
-                _observer.Tell(new RunProgress.Note(
-                    $"restarting epoch {epoch + 1} with {_members.Count} workers (restart {restart.Restart} of {restart.MaxRestarts})"));
+                Report(new RunProgress.EpochRestarting(epoch, _members.Count, restart.Restart, restart.MaxRestarts));
                 var abort = Version;
                 AskMembers(_members.Ring, (_, _, _) => new WorkerCommands.AbortEpoch(abort, epoch),
                     (WorkerReports.EpochAborted a) => a.Version == abort ? RequestOf(abort) : -1,
@@ -131,12 +130,12 @@ public sealed partial class TrainingSupervisor
         var name = _members.NameOf(worker);
         if (!_members.Remove(worker))
         {
-            _observer.Tell(new RunProgress.Note($"worker {name} {reason} before it joined"));
+            Report(new RunProgress.MembersChanged(MemberChange.LostBeforeJoining, name, _state.NextEpoch, _members.Names, reason));
             then();
             return;
         }
         var epoch = _state.NextEpoch;
-        _observer.Tell(new RunProgress.Warning($"worker {name} {reason} between epochs"));
+        Report(new RunProgress.MembersChanged(MemberChange.LostBetweenEpochs, name, epoch, _members.Names, reason));
         PersistThen([new WorkerLost(name, epoch, reason, _members.Count)], () =>
         {
             if (_members.Count < _settings.MinWorkers)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.State;
 using Coordinator.Callbacks;
@@ -27,7 +28,7 @@ namespace Coordinator.Actors.Supervision;
 public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTimers
 {
     private readonly SupervisorSettings _settings;
-    private readonly IActorRef _observer;
+    private readonly RunProgressPublisher _progress;
     private readonly ICheckpointStore _store;
     private readonly RunPaths _paths;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -47,9 +48,9 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     private bool _stopBroadcast;
     private long _attempt;
 
-    public TrainingSupervisor(SupervisorSettings settings, IActorRef observer, ICheckpointStore store)
+    public TrainingSupervisor(SupervisorSettings settings, RunProgressPublisher progress, ICheckpointStore store)
     {
-        (_settings, _observer, _store) = (settings, observer, store);
+        (_settings, _progress, _store) = (settings, progress, store);
         _paths = settings.Paths;
         _engine = NewEngine();
         _steps = new StepLosses(settings.Workers);
@@ -62,7 +63,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         Recover<IRunEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ =>
         {
-            if (LastSequenceNr > 0) _observer.Tell(new RunProgress.Recovered(_lastSnapshotAt, LastSequenceNr, _state.Epochs.Count));
+            if (LastSequenceNr > 0) Report(new RunProgress.Recovered(_lastSnapshotAt, LastSequenceNr, _state.Epochs.Count));
             // A run that is over needs no workers: report how it ended (a standby taking over after the end),
             // unless this process was started to extend it (train --resume RUN --epochs N).
             if (_state.Completed is not null && !ExtendsEpochLimit) Self.Tell(new RunAlreadyOver());
@@ -74,9 +75,13 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <param name="progress">Where the run's progress is published (<see cref="RunProgressPublisher.For"/>).</param>
     /// <param name="store">Where checkpoints, best weights and resume states go; the file system by default.</param>
-    public static Props Props(SupervisorSettings settings, IActorRef observer, ICheckpointStore? store = null) =>
-        Akka.Actor.Props.Create(() => new TrainingSupervisor(settings, observer, store ?? FileCheckpointStore.Instance));
+    public static Props Props(SupervisorSettings settings, RunProgressPublisher progress, ICheckpointStore? store = null) =>
+        Akka.Actor.Props.Create(() => new TrainingSupervisor(settings, progress, store ?? FileCheckpointStore.Instance));
+
+    /// <summary>Every progress report goes out here: subscribers, not the supervisor, put it in words.</summary>
+    private void Report(RunProgress.Update progress) => _progress.Publish(progress);
 
     /// <summary>Commands carry the journal position: a newer supervisor's commands are never older than an earlier one's.</summary>
     private long Version => LastSequenceNr;
@@ -104,7 +109,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         {
             if (_members.Count >= _settings.MinWorkers && _members.Count > 0)
             {
-                _observer.Tell(new RunProgress.Note($"{_members.Count} of {_settings.Workers} workers registered; starting with them (min-workers = {_settings.MinWorkers})"));
+                Report(new RunProgress.Note($"{_members.Count} of {_settings.Workers} workers registered; starting with them (min-workers = {_settings.MinWorkers})"));
                 BeginTraining(_parameterCount);
             }
             else
@@ -130,6 +135,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
             return;
         }
         _members.SortByName();
+        Report(new RunProgress.RunBegan(_settings.Epochs, _settings.StepsPerEpoch, _members.Names, _state.Started is not null));
         if (_state.Started is null)
             PersistThen([new RunStarted(_settings.RunId, _members.Count, _settings.Sync, _settings.Seed, _settings.Epochs,
                 _settings.InitialLearningRate, parameterCount, _settings.ConfigSha256, DateTimeOffset.UtcNow)
@@ -173,13 +179,13 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         PersistThen(events, () =>
         {
             foreach (var c in events.OfType<CheckpointCorrupted>())
-                _observer.Tell(new RunProgress.Warning($"{_paths.Display(c.Path)} is {c.Problem}; it was not loaded"));
+                Report(new RunProgress.Warning($"{_paths.Display(c.Path)} is {c.Problem}; it was not loaded"));
             RemoveFilesTheJournalDoesNotKeep();
             if (usable is not null)
             {
                 WarnAboutMissingLogRows(target);
                 _engine.RestoreState(CallbackJsonContext.Deserialize(_state.Epochs.Single(e => e.Epoch == target).CallbackState));
-                _observer.Tell(new RunProgress.Note($"resuming after epoch {target + 1} (of {_settings.Epochs})"));
+                Report(new RunProgress.Note($"resuming after epoch {target + 1} (of {_settings.Epochs})"));
             }
             else
                 foreach (var d in _engine.TrainBegin()) Observe(d);
@@ -232,7 +238,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         for (var rank = 0; rank < ring.Count; rank++)
             ring[rank].Tell(new WorkerCommands.StartEpoch(_attempt, epoch, started.LearningRate, rank, ring));
         Timers.StartSingleTimer("epoch-timeout", new EpochTimedOut(epoch), _settings.EpochTimeout);
-        _observer.Tell(new RunProgress.EpochBegan(epoch, _settings.Epochs, _settings.StepsPerEpoch, started.LearningRate));
+        Report(new RunProgress.EpochBegan(epoch, _settings.Epochs, _settings.StepsPerEpoch, started.LearningRate));
     }
 
     private void TrainingEpoch(int epoch)
@@ -241,7 +247,7 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         {
             foreach (var (step, running) in _steps.Add(b))
             {
-                _observer.Tell(new RunProgress.BatchProgress(epoch, step, running));
+                Report(new RunProgress.StepsReported(epoch, step, [running]));
                 if (_stopBroadcast) continue; // Keras runs no batch callbacks after the batch that stopped training
                 var ended = _engine.EndBatch(step, new MetricLogs { ["loss"] = running });
                 _epochDecisions.AddRange(ended.Decisions);
