@@ -178,7 +178,7 @@ public sealed class TrainingHost(TrainOptions options, ITrainingProgress progres
             if (!finished.Task.IsCompleted) return Interrupted(system, runId, folder);
             outcome = finished.Task.Result;
             // The files are written by their subscriber as the run's end arrives: wait for them.
-            if (outcome.Summary is not null && !written.Task.Wait(TimeSpan.FromMinutes(2)))
+            if (outcome.Summary is not null && Task.WaitAny([written.Task], TimeSpan.FromMinutes(2)) < 0) // a failed write is thrown below, as it is
                 throw new TimeoutException($"the run's files were not written to {folder} within 2 minutes");
         }
         finally
