@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.Supervision;
 using Coordinator.Cli.Bench.Actors;
@@ -81,7 +82,8 @@ public static class MetricThroughputBenchmark
         var callbacks = CallbackConfigReader.Read(ConfigurationFactory.ParseString(AllCallbacks));
         var settings = new SupervisorSettings($"bench-metrics-{round}", Path.Combine(folder, $"run-{round}"), Workers, 1_000, steps, callbacks,
             0.01, "gradients", 42, "bench", TimeSpan.FromMinutes(10));
-        var supervisor = system.ActorOf(TrainingSupervisor.Props(settings, observer), $"supervisor-{round}");
+        RunProgressSubscription.Subscribe(system.EventStream, observer);
+        var supervisor = system.ActorOf(TrainingSupervisor.Props(settings, RunProgressPublisher.For(system, settings.RunId)), $"supervisor-{round}");
         for (var w = 0; w < Workers; w++) system.ActorOf(ScriptedWorker.Props(w, steps, supervisor, clock), $"worker-{round}-{w}");
         var seconds = Wait(done.Task, "the supervisor");
         system.Stop(supervisor);
@@ -106,7 +108,7 @@ public static class MetricThroughputBenchmark
     {
         public LastStepObserver(int lastStep, BlastClock clock, TaskCompletionSource<double> done)
         {
-            Receive<RunProgress.BatchProgress>(p => p.Step == lastStep, _ => done.TrySetResult(clock.Seconds));
+            Receive<RunProgress.StepsReported>(p => p.LastStep == lastStep, _ => done.TrySetResult(clock.Seconds));
             ReceiveAny(_ => { });
         }
     }

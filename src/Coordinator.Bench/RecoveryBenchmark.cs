@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Persistence;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.State;
 using Coordinator.Actors.Supervision;
@@ -105,7 +106,9 @@ public static class RecoveryBenchmark
             var recovered = new TaskCompletionSource<RunProgress.Recovered>();
             var observer = system.ActorOf(Props.Create(() => new RecoveryObserver(recovered)));
             var clock = Stopwatch.StartNew();
-            system.ActorOf(TrainingSupervisor.Props(Settings(Path.GetDirectoryName(journal)!), observer));
+            RunProgressSubscription.Subscribe(system.EventStream, observer);
+            var settings = Settings(Path.GetDirectoryName(journal)!);
+            system.ActorOf(TrainingSupervisor.Props(settings, RunProgressPublisher.For(system, settings.RunId)));
             if (!recovered.Task.Wait(TimeSpan.FromMinutes(5))) throw new TimeoutException($"the supervisor did not recover from {journal}");
             return clock.Elapsed.TotalMilliseconds;
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.TestKit;
 using Coordinator.Actors.Events;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.Supervision;
 using Coordinator.Testing.Persistence;
@@ -28,7 +29,7 @@ internal sealed class ScenarioRunner : IDisposable
     private readonly ActivityRecorder _recorder;
     private readonly InMemoryCheckpointStore _store;
     private readonly JournalFaults _faults;
-    private readonly TestProbe _director; // the supervisor's observer, and where workers signal
+    private readonly TestProbe _director; // subscribed to the run's progress, and where workers signal
     private readonly TestProbe _control;  // the runner's own exchanges with the proxy, joiners and supervisors
     private readonly IActorRef _proxy;
     private readonly Dictionary<string, IActorRef> _workers;
@@ -54,6 +55,7 @@ internal sealed class ScenarioRunner : IDisposable
         _director = _kit.CreateTestProbe("director");
         _control = _kit.CreateTestProbe("control");
         _proxy = _kit.Sys.ActorOf(SupervisorProxy.Props(), "supervisor-proxy");
+        RunProgressSubscription.ForwardTo(_kit.Sys, plan.Settings.RunId, _director.Ref);
         _supervisor = StartSupervisor();
         _workers = plan.Workers.ToDictionary(w => w.Name,
             w => _kit.Sys.ActorOf(SimulatedWorker.Props(w, _proxy, _director.Ref, _recorder), w.Name));
@@ -97,7 +99,7 @@ internal sealed class ScenarioRunner : IDisposable
 
     private IActorRef StartSupervisor()
     {
-        var supervisor = _kit.Sys.ActorOf(TrainingSupervisor.Props(_plan.Settings, _director.Ref, _store), $"supervisor-{++_incarnations}");
+        var supervisor = _kit.Sys.ActorOf(TrainingSupervisor.Props(_plan.Settings, RunProgressPublisher.For(_kit.Sys, _plan.Settings.RunId), _store), $"supervisor-{++_incarnations}");
         _director.Watch(supervisor);
         _proxy.Tell(new Attach(supervisor, _incarnations == 1 ? _plan.Workers.Count(w => !w.Joiner) : 0));
         return supervisor;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.Supervision;
 using Coordinator.Actors.Workers;
@@ -35,8 +36,10 @@ public sealed class RunHarness
         var setup = new WorkerSetup(0, train, 32, batchSize * workers, Seed: 7, Shuffle: true, sync, syncEvery);
         Settings = new SupervisorSettings(RunId, Folder, workers, epochs, setup.Plan(workers).StepsPerEpoch, callbacks, lr,
             sync.ToString().ToLowerInvariant(), 7, "sha", TimeSpan.FromSeconds(20), snapshotEvery) { Metrics = factory.Metrics };
-        Supervisor = kit.Sys.ActorOf(TrainingSupervisor.Props(Settings, Observer), $"supervisor-{RunId}-{incarnation}");
-        WorkerGroup = kit.Sys.ActorOf(Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers), factory, Supervisor),
+        // The observer subscribes to this run's progress before the supervisor starts publishing it.
+        RunProgressSubscription.ForwardTo(kit.Sys, RunId, Observer);
+        Supervisor = kit.Sys.ActorOf(TrainingSupervisor.Props(Settings, RunProgressPublisher.For(kit.Sys, RunId)), $"supervisor-{RunId}-{incarnation}");
+        WorkerGroup = kit.Sys.ActorOf(Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers), Factory, Supervisor),
             $"workers-{RunId}-{incarnation}");
         Observer.Watch(Supervisor); // so that a supervisor stopping without a word ends the wait at once
     }

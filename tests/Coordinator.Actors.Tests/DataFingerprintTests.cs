@@ -29,7 +29,8 @@ public sealed class DataFingerprintTests() : TestKit(TestConfig.Create())
         var settings = new SupervisorSettings(id, Path.Combine(Path.GetTempPath(), "coordinator-data-sha", id), 1, 2,
             setup.Plan(1).StepsPerEpoch, [], 0.05, "gradients", 7, "sha", TimeSpan.FromSeconds(20)) { DataSha256 = RunData };
         var observer = CreateTestProbe();
-        var supervisor = Sys.ActorOf(TrainingSupervisor.Props(settings, observer), $"supervisor-{id}");
+        Progress.RunProgressSubscription.ForwardTo(Sys, id, observer);
+        var supervisor = Sys.ActorOf(TrainingSupervisor.Props(settings, Progress.RunProgressPublisher.For(Sys, id)), $"supervisor-{id}");
         var factory = new LinearReplicaFactory(features: 3);
 
         var parent = CreateTestProbe();

@@ -2,6 +2,7 @@ using Coordinator.Testing.Persistence;
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.Supervision;
 using Coordinator.Actors.TestSupport;
@@ -43,7 +44,8 @@ public sealed class ElasticWorkersTests() : TestKit(TestConfig.Create())
             atStep(run!, worker, step);
             return 0.5; // a constant loss: no callbacks watch it here
         });
-        var supervisor = Sys.ActorOf(TrainingSupervisor.Props(settings, observer), $"supervisor-{id}");
+        RunProgressSubscription.ForwardTo(Sys, id, observer);
+        var supervisor = Sys.ActorOf(TrainingSupervisor.Props(settings, RunProgressPublisher.For(Sys, id)), $"supervisor-{id}");
         var group = Sys.ActorOf(WorkerGroup.Props(setup, Enumerable.Range(0, workers), factory, supervisor), $"workers-{id}");
         return run = new Run(supervisor, group, observer, settings, setup, factory);
     }
@@ -85,7 +87,8 @@ public sealed class ElasticWorkersTests() : TestKit(TestConfig.Create())
                 $"epoch {e}: val_loss {disturbed[e]:R}, undisturbed {undisturbed[e]:R}");
     }
 
-    private static IEnumerable<string> Warnings(List<object> progress) => progress.OfType<RunProgress.Warning>().Select(w => w.Message);
+    private static IEnumerable<string> Warnings(List<object> progress) =>
+        progress.OfType<RunProgress.Update>().Select(ProgressText.Warning).OfType<string>();
 
     [Fact]
     public void A_worker_stopped_mid_epoch_makes_the_others_train_that_epoch_again_without_it()

@@ -15,7 +15,7 @@ public sealed class RunStatusQueryTests(Xunit.Abstractions.ITestOutputHelper out
         var runId = $"status-{Guid.NewGuid():N}"[..15];
         var settings = new SupervisorSettings(runId, Path.Combine(Path.GetTempPath(), "coordinator-actor-tests", runId), 1, 1, 1, [], 0.05,
             "gradients", 7, "sha", TimeSpan.FromSeconds(20));
-        var supervisor = Sys.ActorOf(TrainingSupervisor.Props(settings, CreateTestProbe().Ref), runId);
+        var supervisor = Sys.ActorOf(TrainingSupervisor.Props(settings, Progress.RunProgressPublisher.For(Sys, runId)), runId);
 
         supervisor.Tell(GetRunStatus.Instance, TestActor);
 

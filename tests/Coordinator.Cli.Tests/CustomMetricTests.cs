@@ -54,7 +54,7 @@ public sealed class CustomMetricTests(ITestOutputHelper output) : TestKit(TestCo
 
         // summary.json and history.csv, written as `train` writes them.
         var folder = harness.Folder;
-        RunOutputs.Write(folder, summary, epochs.Select(e => (e.Epoch, e.Logs)).ToList(), _ => { });
+        RunOutputs.Write(folder, summary, epochs.Select(e => (e.Epoch, e.Logs)).ToList());
         var written = SummaryJson.Read(folder);
         Assert.Equal(summary.Final, written.Final);
         Assert.Equal(values, written.History.Select(h => h.Logs["val_hit_rate"]));

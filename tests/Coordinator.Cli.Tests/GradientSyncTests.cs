@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.Supervision;
 using Coordinator.Actors.Workers;
@@ -77,7 +78,8 @@ public sealed class GradientSyncTests(ITestOutputHelper output) : TestKit(TestCo
         var settings = new SupervisorSettings(name, folder, workers, Epochs, setup.Plan(workers).StepsPerEpoch, [], 0.05, "gradients", Seed, "sha",
             TimeSpan.FromSeconds(60));
         var observer = CreateTestProbe();
-        var supervisor = Sys.ActorOf(TrainingSupervisor.Props(settings, observer), $"supervisor-{name}");
+        RunProgressSubscription.ForwardTo(Sys, name, observer);
+        var supervisor = Sys.ActorOf(TrainingSupervisor.Props(settings, RunProgressPublisher.For(Sys, name)), $"supervisor-{name}");
         var group = Sys.ActorOf(WorkerGroup.Props(setup, Enumerable.Range(0, workers), factory, supervisor), $"workers-{name}");
 
         var warnings = new List<string>();

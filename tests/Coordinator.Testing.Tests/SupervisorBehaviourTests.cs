@@ -67,7 +67,7 @@ public sealed class SupervisorBehaviourTests
 
         result.AssertStopped(atEpoch: 2, by: "terminate-on-nan");
         Assert.Equal(1, result.Stop!.Batch);
-        var running = result.Progress.OfType<Actors.Protocol.RunProgress.BatchProgress>().Select(b => (b.Epoch, b.Step, b.RunningLoss));
+        var running = result.Progress.OfType<Actors.Protocol.RunProgress.StepsReported>().SelectMany(b => b.Steps.Select(s => (b.Epoch, s.Step, s.RunningLoss)));
         Assert.Equal([.. Enumerable.Range(0, 3).SelectMany(e => Enumerable.Range(0, e == 2 ? 2 : 4).Select(b => (e, b, script.Batches[e][b])))], running);
     }
 

@@ -18,9 +18,10 @@ internal sealed class Membership
 
     public IReadOnlyList<IActorRef> Ring => _members.Select(m => m.Worker).ToList();
 
-    public IReadOnlyList<IActorRef> Joiners => _joiners.Select(m => m.Worker).ToList();
-
+    /// <summary>The members' names, in ring order.</summary>
     public IReadOnlyList<string> Names => _members.Select(m => m.Name).ToList();
+
+    public IReadOnlyList<IActorRef> Joiners => _joiners.Select(m => m.Worker).ToList();
 
     public IReadOnlyList<string> JoinerNames => _joiners.Select(m => m.Name).ToList();
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Coordinator.Actors.Journal;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.State;
 using static Coordinator.Actors.Events.RunEvents;
@@ -8,14 +9,14 @@ namespace Coordinator.Actors.Supervision;
 
 /// <summary>
 /// Reads a run's whole history from the journal (every event, no snapshot, through <see cref="JournalReplayer"/>)
-/// once the run is over, and tells the observer how it ended. The supervisor itself keeps only a bounded state, so
+/// once the run is over, and publishes how it ended. The supervisor itself keeps only a bounded state, so
 /// that recovering it costs the same for a long run as for a short one; the summary is built here.
 /// </summary>
 public sealed class RunHistoryReader : ReceiveActor
 {
     private readonly SupervisorSettings _settings;
 
-    public RunHistoryReader(SupervisorSettings settings, IActorRef observer, string? error, RunProgress.RunFinished fallback)
+    public RunHistoryReader(SupervisorSettings settings, RunProgressPublisher progress, string? error, RunProgress.RunFinished fallback)
     {
         _settings = settings;
         Receive<JournalReplayer.Replayed>(replayed =>
@@ -23,14 +24,14 @@ public sealed class RunHistoryReader : ReceiveActor
             var history = RunState.Empty;
             foreach (var record in replayed.Records)
                 if (record.Payload is IRunEvent e) history = history.Apply(e);
-            observer.Tell(new RunProgress.RunFinished(RunSummaries.From(history, settings, error),
+            progress.Publish(new RunProgress.RunFinished(RunSummaries.From(history, settings, error),
                 history.Epochs.Select(e => new RunProgress.EpochLog(e.Epoch, e.Logs)).ToList()));
             Context.Stop(Self);
         });
         // The journal cannot be read either: report what the supervisor knew.
         Receive<JournalReplayer.ReplayFailed>(failed =>
         {
-            observer.Tell(fallback with
+            progress.Publish(fallback with
             {
                 Summary = fallback.Summary with { Error = $"{fallback.Summary.Error} (the journal could not be read back: {failed.Cause.Message})" },
             });
@@ -38,8 +39,8 @@ public sealed class RunHistoryReader : ReceiveActor
         });
     }
 
-    public static Props Props(SupervisorSettings settings, IActorRef observer, string? error, RunProgress.RunFinished fallback) =>
-        Akka.Actor.Props.Create(() => new RunHistoryReader(settings, observer, error, fallback));
+    public static Props Props(SupervisorSettings settings, RunProgressPublisher progress, string? error, RunProgress.RunFinished fallback) =>
+        Akka.Actor.Props.Create(() => new RunHistoryReader(settings, progress, error, fallback));
 
     protected override void PreStart() => Context.ActorOf(JournalReplayer.Props(_settings.PersistenceId, Self), "replay");
 }

@@ -124,7 +124,7 @@ public sealed partial class TrainingSupervisor
         var (paths, settings) = (_paths, _settings);
         if (deletions.Count > 0) InStore(store => StoreJobs.Delete(store, paths, deletions), w => new StoreWarnings(w));
         if (plan.LogLines.Count > 0) InStore(store => StoreJobs.AppendLogLines(store, settings, plan.LogLines), w => new StoreWarnings(w));
-        Report(new RunProgress.EpochSummarized(plan.Epoch, plan.Logs, plan.Seconds, plan.Notes));
+        Report(new RunProgress.EpochSummarized(plan.Epoch, plan.Logs, plan.Seconds, plan.Decisions));
         ContinueAfter(plan.Epoch);
     }
 }

@@ -17,6 +17,8 @@ public sealed partial class TrainingSupervisor
     {
         Timers.Cancel("workers-timeout");
         _members.SortByName();
+        if (_state.Completed is null || SupervisorDecider.ExtendsEpochLimit(_state, _settings))
+            Report(new RunProgress.RunBegan(_settings.Epochs, _settings.StepsPerEpoch, _members.Names, _state.Started is not null));
         Enter(SupervisorPhase.Resuming);
         Carry(SupervisorDecider.Begin(_state, _settings, _members.Count, parameterCount, DateTimeOffset.UtcNow));
     }
@@ -101,7 +103,7 @@ public sealed partial class TrainingSupervisor
         {
             foreach (var (step, running) in flight.Steps.Add(b))
             {
-                Report(new RunProgress.BatchProgress(flight.Epoch, step, running));
+                Report(new RunProgress.StepsReported(flight.Epoch, step, [running]));
                 if (flight.StopSent) continue; // Keras runs no batch callbacks after the batch that stopped training
                 var ended = _engine.EndBatch(step, new MetricLogs { ["loss"] = running });
                 flight.Decisions.AddRange(ended.Decisions);
@@ -143,7 +145,7 @@ public sealed partial class TrainingSupervisor
         else
         {
             _members.AddJoiner(Sender, register.Name);
-            Report(new RunProgress.Note($"worker {register.Name} registered; it joins at the next epoch"));
+            Report(new RunProgress.WorkerWaiting(register.Name));
         }
         Sender.Tell(new WorkerCommands.Registered(Version, _settings.RunId));
         return true;
@@ -167,7 +169,7 @@ public sealed partial class TrainingSupervisor
         var name = _members.NameOf(worker);
         _members.Remove(worker);
         Enter(SupervisorPhase.RestartingEpoch);
-        Carry(SupervisorDecider.LostMidEpoch(_state, _settings, name, epoch, reason, _members.Count));
+        Carry(SupervisorDecider.LostMidEpoch(_state, _settings, name, epoch, reason, _members.Names));
     }
 
     // Every member drops the epoch in flight (each answers once its thread is out of the allreduce).
@@ -196,7 +198,7 @@ public sealed partial class TrainingSupervisor
     {
         var name = _members.NameOf(worker);
         var wasMember = _members.Remove(worker);
-        var decision = SupervisorDecider.LostBetweenEpochs(_state, _settings, name, reason, wasMember, _members.Count);
+        var decision = SupervisorDecider.LostBetweenEpochs(_state, _settings, name, reason, wasMember, _members.Names);
         PersistThen(decision.Events, () =>
         {
             foreach (var effect in decision.Effects) Apply(effect);
@@ -254,7 +256,7 @@ public sealed partial class TrainingSupervisor
                 break;
             case AfterLoad.AdmitJoiners a:
                 // A joiner lost while loading is no longer among the joiners.
-                var joined = SupervisorDecider.Joined(_members.JoinerNames, _members.Count, a.Epoch);
+                var joined = SupervisorDecider.Joined(_members.JoinerNames, _members.Names, a.Epoch);
                 PersistThen(joined.Events, () =>
                 {
                     _members.Admit();

@@ -76,7 +76,7 @@ public sealed partial class TrainingSupervisor
         }
     }
 
-    /// <summary>The run is over: every worker is told (they stop); once the store's work is done, the observer gets the report.</summary>
+    /// <summary>The run is over: every worker is told (they stop); once the store's work is done, the run's end is reported.</summary>
     private void Done(RunStatus outcome, string? error = null)
     {
         Timers.CancelAll();
@@ -89,7 +89,7 @@ public sealed partial class TrainingSupervisor
             Command<GetRunStatus>(_ => Sender.Tell(Status()));
             Command<StoreWarnings>(ReportWarnings);
             // The summary needs the whole history, which the bounded state does not hold: a child reads it back.
-            Command<StoreDrained>(d => Context.ActorOf(RunHistoryReader.Props(_settings, _observer, d.Error, Finished(d.Error)), $"history-{++_nextRequest}"));
+            Command<StoreDrained>(d => Context.ActorOf(RunHistoryReader.Props(_settings, _progress, d.Error, Finished(d.Error)), $"history-{++_nextRequest}"));
             Command<object>(_ => { });
         });
         foreach (var worker in _members.Everyone) worker.Tell(new WorkerCommands.RunEnded(Version, outcome));
@@ -112,9 +112,9 @@ public sealed partial class TrainingSupervisor
     }
 
     // The run cannot be read back (a journal or snapshot store that did not start, an event that cannot be
-    // read): tell the observer at once, in one line, rather than after its wait for a report. Akka stops this
+    // read): report it at once, in one line, rather than after its wait for a report. Akka stops this
     // actor after this call; nothing was decided, so nothing is persisted. The base would log a stack trace;
-    // the observer prints the line, so the log only has it at info level.
+    // a subscriber prints the line, so the log only has it at info level.
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         var text = $"run {_settings.RunId}: its journal could not be read back ({PersistenceId}): {reason.GetBaseException().Message.TrimEnd('.')}";
@@ -143,7 +143,7 @@ public sealed partial class TrainingSupervisor
         });
         // Akka.Persistence stops this actor after a journal failure, and its children with it, so
         // the reader that reports the run must not be a child; it starts once the store's work is done.
-        var (system, reader) = (Context.System, RunHistoryReader.Props(_settings, _observer, message, Finished(message)));
+        var (system, reader) = (Context.System, RunHistoryReader.Props(_settings, _progress, message, Finished(message)));
 #pragma warning disable AK1008
         _files.Drained().ContinueWith(_ => system.ActorOf(reader), TaskScheduler.Default);
 #pragma warning restore AK1008

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using Coordinator.Actors.Protocol;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.State;
 using Coordinator.Actors.Transfer;
 using Coordinator.Actors.Supervision.Children;
@@ -32,7 +33,7 @@ namespace Coordinator.Actors.Supervision;
 public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTimers
 {
     private readonly SupervisorSettings _settings;
-    private readonly IActorRef _observer;
+    private readonly RunProgressPublisher _progress;
     private readonly AsyncCheckpointStore _files;
     private readonly RunPaths _paths;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -48,9 +49,9 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     private EpochInFlight? _epoch;     // the epoch being trained or ended (not persisted: an interrupted epoch is trained again)
     private (IActorRef Actor, IReadOnlyList<IActorRef> Targets)? _round; // the round of member requests in flight
 
-    public TrainingSupervisor(SupervisorSettings settings, IActorRef observer, ICheckpointStore store)
+    public TrainingSupervisor(SupervisorSettings settings, RunProgressPublisher progress, ICheckpointStore store)
     {
-        (_settings, _observer, _files) = (settings, observer, new AsyncCheckpointStore(store));
+        (_settings, _progress, _files) = (settings, progress, new AsyncCheckpointStore(store));
         _paths = settings.Paths;
         _engine = NewEngine();
         _state = RunState.Bounded(settings.KeepResumeStates + 1);
@@ -75,8 +76,9 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="store">Where checkpoints, best weights and resume states go; the file system by default.</param>
-    public static Props Props(SupervisorSettings settings, IActorRef observer, ICheckpointStore? store = null) =>
-        Akka.Actor.Props.Create(() => new TrainingSupervisor(settings, observer, store ?? FileCheckpointStore.Instance));
+    /// <param name="progress">Where the run's progress is published (<see cref="RunProgressPublisher.For"/>).</param>
+    public static Props Props(SupervisorSettings settings, RunProgressPublisher progress, ICheckpointStore? store = null) =>
+        Akka.Actor.Props.Create(() => new TrainingSupervisor(settings, progress, store ?? FileCheckpointStore.Instance));
 
     /// <summary>Commands carry the journal position: a newer supervisor's commands are never older than an earlier one's.</summary>
     private long Version => LastSequenceNr;
@@ -89,8 +91,8 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
         Timers.StartSingleTimer("workers-timeout", new WorkersTimedOut(), _settings.EpochTimeout);
     }
 
-    /// <summary>Every report to the run's observer goes through here.</summary>
-    private void Report(object progress) => _observer.Tell(progress);
+    /// <summary>Every progress report goes out here: subscribers, not the supervisor, put it in words.</summary>
+    private void Report(RunProgress.Update progress) => _progress.Publish(progress);
 
     // ---- Phase: waiting for the workers to register (each has built its replica): all the run is
     // configured with, or, when the wait (the epoch timeout) is over, at least min-workers.
@@ -235,6 +237,6 @@ public sealed partial class TrainingSupervisor : ReceivePersistentActor, IWithTi
     private void Observe(IEnumerable<CallbackDecision> decisions)
     {
         foreach (var d in decisions)
-            if (d is CallbackWarning w) Report(new RunProgress.Warning($"{w.Source}: {w.Message}"));
+            if (d is CallbackWarning w) Report(new RunProgress.Warning(w.Message, w.Source));
     }
 }

@@ -30,14 +30,13 @@ public static class ClusterNode
         var proxy = system.ActorOf(ClusterSingletonProxy.Props($"/user/{SingletonName}", proxySettings), "supervisor-proxy");
 
         var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        string? folder = null;
+        var written = new TaskCompletionSource<RunSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (options.IsSupervisor)
         {
             var (runId, runFolder, settings, assignment, updateFreq) = PrepareRun(options);
-            folder = runFolder;
             output.WriteLine($"run {runId}: folder {runFolder}; this node can host its supervisor");
             var progress = new PlainConsoleProgress(output);
-            system.ActorOf(ClusterSingletonManager.Props(SupervisorHost.Props(settings, assignment, progress, finished, updateFreq, new FileCheckpointStore(faults)),
+            system.ActorOf(ClusterSingletonManager.Props(SupervisorHost.Props(settings, assignment, progress, finished, written, updateFreq, new FileCheckpointStore(faults)),
                 PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system).WithRole(NodeRoles.Supervisor)), SingletonName);
         }
 
@@ -78,13 +77,13 @@ public static class ClusterNode
             output.WriteLine($"error: {failure}; this node stops");
             return ExitCodes.Failed;
         }
-        var summary = outcome.Summary;
-        if (summary is null)
+        if (outcome.Summary is null)
         {
             output.WriteLine("the supervisor stopped without a report of the run");
             return ExitCodes.Failed;
         }
-        RunOutputs.Write(folder!, summary, outcome.Epochs, output.WriteLine);
+        // The run's files are written by their subscriber as the run's end arrives.
+        var summary = await written.Task.WaitAsync(TimeSpan.FromMinutes(2));
         output.WriteLine($"run {summary.RunId} {summary.Status.ToString().ToLowerInvariant()} after {summary.EpochsRun} epochs" +
                          (summary.Final is { } f ? $"; final {EpochLine.Metrics(f.Logs.Items)}" : "") +
                          (summary.Error is { } error ? $"; {error}" : ""));

@@ -3,12 +3,11 @@ using Coordinator.Reporting;
 
 namespace Coordinator.Cli.Train;
 
-/// <summary>The files a finished run leaves in its folder: summary.json, history.csv, training.png
-/// (TensorBoard events are written as the run goes: <see cref="ProgressBridge"/>).</summary>
+/// <summary>The files a finished run leaves in its folder: summary.json, history.csv, training.png (written by the
+/// <see cref="RunFilesWriter"/> subscriber; TensorBoard events are written as the run goes: <see cref="TensorBoardWriter"/>).</summary>
 public static class RunOutputs
 {
-    public static void Write(string folder, RunSummary summary, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Logs)> epochs,
-        Action<string> message)
+    public static void Write(string folder, RunSummary summary, IReadOnlyList<(int Epoch, IReadOnlyDictionary<string, double> Logs)> epochs)
     {
         SummaryJson.Write(summary, folder);
         if (epochs.Count == 0) return;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.State;
 using Coordinator.Actors.Supervision;
 using Coordinator.Actors.Workers;
@@ -17,8 +18,9 @@ namespace Coordinator.Cli.Train;
 
 /// <summary>
 /// Runs one training in this process (the embedded default): checks everything first, then a
-/// supervisor and N workers in one ActorSystem with a SQLite journal under the run folder; TensorBoard
-/// events as it goes, and at the end summary.json, history.csv and training.png.
+/// supervisor and N workers in one ActorSystem with a SQLite journal under the run folder. The run's progress is
+/// published on the system's event stream; the console, TensorBoard's events and the run's files (summary.json,
+/// history.csv, training.png) are its subscribers.
 /// </summary>
 public sealed class TrainingHost(ITrainingProgress progress)
 {
@@ -140,15 +142,19 @@ public sealed class TrainingHost(ITrainingProgress progress)
                          $"{split.Train.Count} training / {split.Validation.Count} validation samples, folder {folder}");
 
         RunOutcome outcome;
+        var written = new TaskCompletionSource<RunSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
         var config = AkkaConfig.ForSqlite(Path.Combine(folder, RunFolder.JournalFile), prepared.Config.AkkaOverrides);
         var finished = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var akka = HostedActorSystem.Start("coordinator", config, [PluginStartFailures.Filter(config)]);
         var system = akka.System;
         try
         {
-            var bridge = system.ActorOf(ProgressBridge.Props(progress, finished, new TensorBoardTarget(folder, settings.Reporting.TensorBoardUpdateFreq)), "progress");
-            system.ActorOf(PluginStartWatch.Props(bridge), "plugin-start-watch");
-            var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, bridge, new FileCheckpointStore(faults)), "supervisor");
+            // The run's progress goes to whoever subscribes: the console, TensorBoard's events, the run's files.
+            var bridge = ProgressBridge.Start(system, system.EventStream, runId, progress, finished);
+            TensorBoardWriter.Start(system, system.EventStream, runId, new TensorBoardTarget(folder, settings.Reporting.TensorBoardUpdateFreq));
+            RunFilesWriter.Start(system, system.EventStream, runId, folder, wall, written);
+            system.ActorOf(PluginStartWatch.Props(runId), "plugin-start-watch");
+            var supervisor = system.ActorOf(TrainingSupervisor.Props(supervisorSettings, RunProgressPublisher.For(system, runId), new FileCheckpointStore(faults)), "supervisor");
             akka.Registry.Register<TrainingSupervisor>(supervisor);
             bridge.Tell(new ProgressBridge.WatchSupervisor(supervisor));
             system.ActorOf(WorkerGroup.Props(setup, Enumerable.Range(0, training.Workers), factory, supervisor), "workers");
@@ -162,6 +168,9 @@ public sealed class TrainingHost(ITrainingProgress progress)
                 return new TrainingResult(runId, folder, null);
             }
             outcome = finished.Task.Result;
+            // The files are written by their subscriber as the run's end arrives: wait for them.
+            if (outcome.Summary is not null && Task.WaitAny([written.Task], TimeSpan.FromMinutes(2)) < 0) // a failed write is thrown below, as it is
+                throw new TimeoutException($"the run's files were not written to {folder} within 2 minutes");
         }
         finally
         {
@@ -176,9 +185,15 @@ public sealed class TrainingHost(ITrainingProgress progress)
             throw new RunCannotStart($"{failure}; the run did not start (nothing was left in {folder})");
         }
 
-        var summary = (outcome.Summary ?? Failed(runId, supervisorSettings, "the supervisor stopped without finishing the run (see the log above)"))
-            with { WallSeconds = wall.Elapsed.TotalSeconds };
-        RunOutputs.Write(folder, summary, outcome.Epochs, progress.Message);
+        RunSummary summary;
+        if (outcome.Summary is not null) summary = written.Task.GetAwaiter().GetResult();
+        else
+        {
+            // No report of the run's end reached the subscribers: the files say what this process knows.
+            summary = Failed(runId, supervisorSettings, "the supervisor stopped without finishing the run (see the log above)")
+                with { WallSeconds = wall.Elapsed.TotalSeconds };
+            RunOutputs.Write(folder, summary, outcome.Epochs);
+        }
         progress.Finished(summary, folder, summary.FinalModel is { } model ? Path.Combine(folder, model) : null);
         return new TrainingResult(runId, folder, summary);
     }

@@ -183,7 +183,7 @@ public static class ScenarioAssertions
         _ => $"failed: {r.Error}",
     };
 
-    private static string Rate(double rate) => DecisionNotes.Rate(rate);
+    private static string Rate(double rate) => Actors.Progress.ProgressText.Rate(rate);
 
     private static string Epochs(IReadOnlyList<int> epochs) => epochs.Count switch
     {

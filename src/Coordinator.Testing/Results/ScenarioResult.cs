@@ -62,7 +62,7 @@ public sealed class ScenarioResult
     /// <summary>Every event in the journal, in order (also those of epochs a rewind superseded).</summary>
     public IReadOnlyList<IRunEvent> Events { get; internal init; } = [];
 
-    /// <summary>Everything the supervisor told its observer (RunProgress messages), in order.</summary>
+    /// <summary>Everything the supervisor published (RunProgress messages), in order.</summary>
     public IReadOnlyList<object> Progress { get; internal init; } = [];
 
     /// <summary>The callbacks' decisions as lines, one per fact, numbers exact; equal lists mean equal decisions.</summary>

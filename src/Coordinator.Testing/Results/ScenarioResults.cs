@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coordinator.Actors.Progress;
 using Coordinator.Actors.Protocol;
 using Coordinator.Actors.State;
 using Coordinator.Actors.Supervision;
@@ -45,8 +46,8 @@ internal static class ScenarioResults
             Resumes = state.Resumes,
             Rewinds = events.OfType<RunRewound>().ToList(),
             Corruptions = state.Corruptions,
-            Warnings = progress.OfType<RunProgress.Warning>().Select(w => w.Message).ToList(),
-            Notes = progress.OfType<RunProgress.Note>().Select(n => n.Message).ToList(),
+            Warnings = progress.OfType<RunProgress.Update>().Select(ProgressText.Warning).OfType<string>().ToList(),
+            Notes = progress.OfType<RunProgress.Update>().Select(ProgressText.Note).OfType<string>().ToList(),
             Faults = recorder.Faults,
             Activity = recorder.Activity,
             Events = events,

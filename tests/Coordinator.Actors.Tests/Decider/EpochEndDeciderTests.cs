@@ -29,7 +29,7 @@ public sealed class EpochEndDeciderTests
         var completed = (EpochCompleted)plan.Events[0];
         Assert.Equal((2, 0.01, 1.5, "{state}", 0.5), (completed.Epoch, completed.LearningRate, completed.Seconds, completed.CallbackState, completed.Logs["loss"]));
         Assert.Equal(new TrainingStopped(2, null, "NoImprovement", "early-stopping", "no improvement"), plan.Events[^1]);
-        Assert.Equal(["lr 0.01 -> 0.005 (plateau)", "early stop"], plan.Notes);
+        Assert.Equal(["lr 0.01 -> 0.005 (plateau)", "early stop"], Progress.ProgressText.EpochNotes(plan.Decisions));
         Assert.Empty(plan.Files);
         Assert.Empty(plan.Warnings);
     }

@@ -101,12 +101,12 @@ public sealed class SupervisorDeciderTests
     public void A_member_lost_mid_epoch_restarts_the_epoch_while_the_budget_lasts_then_fails_the_run()
     {
         var settings = Settings(workers: 3, maxRestarts: 1);
-        var first = SupervisorDecider.LostMidEpoch(Run(Started(workers: 3)), settings, "w2", 4, "stopped", remaining: 2);
+        var first = SupervisorDecider.LostMidEpoch(Run(Started(workers: 3)), settings, "w2", 4, "stopped", members: ["m0", "m1"]);
         Assert.Equal<IRunEvent>([new WorkerLost("w2", 4, "stopped", 2), new EpochRestarted(4, 2, 1, 1)], first.Events);
         Assert.Equal(new SupervisorEffect.RestartEpoch(4), first.Effects[^1]);
 
         var afterRestart = Run([Started(workers: 3), .. first.Events]);
-        var second = SupervisorDecider.LostMidEpoch(afterRestart, settings, "w1", 4, "stopped", remaining: 1);
+        var second = SupervisorDecider.LostMidEpoch(afterRestart, settings, "w1", 4, "stopped", members: ["m0"]);
         Assert.Equal([new WorkerLost("w1", 4, "stopped", 1)], second.Events);
         var fail = Assert.IsType<SupervisorEffect.FailRun>(second.Effects[^1]);
         Assert.Contains("the restart budget is used up (max-restarts = 1)", fail.Reason);
@@ -115,7 +115,7 @@ public sealed class SupervisorDeciderTests
     [Fact]
     public void A_loss_that_leaves_fewer_than_min_workers_fails_the_run_whatever_the_budget()
     {
-        var decision = SupervisorDecider.LostMidEpoch(Run(Started()), Settings(minWorkers: 2, maxRestarts: 5), "w1", 0, "failed: boom", remaining: 1);
+        var decision = SupervisorDecider.LostMidEpoch(Run(Started()), Settings(minWorkers: 2, maxRestarts: 5), "w1", 0, "failed: boom", members: ["m0"]);
 
         Assert.Equal([new WorkerLost("w1", 0, "failed: boom", 1)], decision.Events);
         Assert.Contains("fewer than min-workers = 2", Assert.IsType<SupervisorEffect.FailRun>(decision.Effects[^1]).Reason);
@@ -126,19 +126,20 @@ public sealed class SupervisorDeciderTests
     {
         var run = Run(Started(workers: 3), Epoch(0), Epoch(1));
 
-        var member = SupervisorDecider.LostBetweenEpochs(run, Settings(workers: 3), "w2", "stopped", wasMember: true, remaining: 2);
+        var member = SupervisorDecider.LostBetweenEpochs(run, Settings(workers: 3), "w2", "stopped", wasMember: true, members: ["m0", "m1"]);
         Assert.Equal([new WorkerLost("w2", 2, "stopped", 2)], member.Events);
         Assert.DoesNotContain(member.Effects, e => e is SupervisorEffect.FailRun);
 
-        var joiner = SupervisorDecider.LostBetweenEpochs(run, Settings(workers: 3), "w9", "stopped", wasMember: false, remaining: 3);
+        var joiner = SupervisorDecider.LostBetweenEpochs(run, Settings(workers: 3), "w9", "stopped", wasMember: false, members: ["m0", "m1", "m2"]);
         Assert.Empty(joiner.Events);
-        Assert.Contains("before it joined", ((RunProgress.Note)((SupervisorEffect.Report)Assert.Single(joiner.Effects)).Progress).Message);
+        var mentioned = (RunProgress.MembersChanged)((SupervisorEffect.Report)Assert.Single(joiner.Effects)).Progress;
+        Assert.Equal((MemberChange.LostBeforeJoining, "w9"), (mentioned.Change, mentioned.Worker));
     }
 
     [Fact]
     public void Joiners_are_recorded_with_the_membership_they_make()
     {
-        var decision = SupervisorDecider.Joined(["w3", "w4"], members: 2, epoch: 5);
+        var decision = SupervisorDecider.Joined(["w3", "w4"], ["w1", "w2"], epoch: 5);
 
         Assert.Equal<IRunEvent>([new WorkerJoined("w3", 5, 4), new WorkerJoined("w4", 5, 4)], decision.Events);
         Assert.Equal(2, decision.Effects.Count);

@@ -13,7 +13,7 @@ public sealed record Decision(IReadOnlyList<IRunEvent> Events, IReadOnlyList<Sup
 public abstract record SupervisorEffect
 {
     /// <summary>Tell the run's observer (a <see cref="RunProgress"/> message).</summary>
-    public sealed record Report(object Progress) : SupervisorEffect;
+    public sealed record Report(RunProgress.Update Progress) : SupervisorEffect;
 
     /// <summary>The run fails with this reason (persisted as <c>RunFailed</c>).</summary>
     public sealed record FailRun(string Reason) : SupervisorEffect;

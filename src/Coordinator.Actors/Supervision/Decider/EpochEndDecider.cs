@@ -32,7 +32,7 @@ public static class EpochEndDecider
 {
     public sealed record EpochEndPlan(
         int Epoch, IReadOnlyList<IRunEvent> Events, IReadOnlyList<FileJob> Files, IReadOnlyDictionary<string, double> Logs,
-        double Seconds, IReadOnlyList<string> Notes, IReadOnlyList<LogLineWriteRequested> LogLines, IReadOnlyList<string> Warnings);
+        double Seconds, IReadOnlyList<EpochDecision> Decisions, IReadOnlyList<LogLineWriteRequested> LogLines, IReadOnlyList<string> Warnings);
 
     /// <param name="decisions">Every decision of the epoch: its begin, its batches and its end, in order.</param>
     /// <param name="callbackState">The callbacks' state after the epoch (JSON), for a resume.</param>
@@ -60,7 +60,7 @@ public static class EpochEndDecider
         // EarlyStopping may mark the same epoch twice (Keras sets best_weights, then improves on them): write it once.
         var lastMark = decisions.OfType<BestWeightsMarked>().LastOrDefault();
         var files = decisions.Select(d => Job(d, lastMark, run, s)).OfType<FileJob>().ToList();
-        return new EpochEndPlan(epoch, events, files, logs, seconds, DecisionNotes.For(decisions),
+        return new EpochEndPlan(epoch, events, files, logs, seconds, Progress.EpochDecisions.From(decisions),
             decisions.OfType<LogLineWriteRequested>().ToList(), warnings);
     }
 

@@ -78,10 +78,11 @@ public static class SupervisorDecider
 
     /// <summary>A member was lost while its epoch trained: restart the epoch with the others within
     /// max-restarts and min-workers, or fail naming the limit.</summary>
-    public static Decision LostMidEpoch(RunState run, SupervisorSettings s, string worker, int epoch, string reason, int remaining)
+    public static Decision LostMidEpoch(RunState run, SupervisorSettings s, string worker, int epoch, string reason, IReadOnlyList<string> members)
     {
+        var remaining = members.Count;
         var lost = new WorkerLost(worker, epoch, reason, remaining);
-        var warning = new Report(new RunProgress.Warning($"worker {worker} {reason} during epoch {epoch + 1}"));
+        var warning = new Report(new RunProgress.MembersChanged(MemberChange.LostDuringEpoch, worker, epoch, members, reason));
         if (remaining < s.MinWorkers)
             return Decision.Of([lost], warning, new FailRun(
                 $"worker {worker} {reason} during epoch {epoch + 1}; {remaining} worker(s) remain, fewer than min-workers = {s.MinWorkers}"));
@@ -90,16 +91,17 @@ public static class SupervisorDecider
                 $"worker {worker} {reason} during epoch {epoch + 1}, and the restart budget is used up (max-restarts = {s.MaxRestarts})"));
         var restart = new EpochRestarted(epoch, remaining, run.Restarts + 1, s.MaxRestarts);
         return Decision.Of([lost, restart], warning,
-            new Report(new RunProgress.Note($"restarting epoch {epoch + 1} with {remaining} workers (restart {restart.Restart} of {restart.MaxRestarts})")),
+            new Report(new RunProgress.EpochRestarting(epoch, remaining, restart.Restart, restart.MaxRestarts)),
             new RestartEpoch(epoch));
     }
 
     /// <summary>A worker was lost between epochs (while files were written, states loaded, the model evaluated): a member
     /// is recorded and the next epoch re-splits the data; a joiner that had not joined yet is only mentioned.</summary>
-    public static Decision LostBetweenEpochs(RunState run, SupervisorSettings s, string worker, string reason, bool wasMember, int remaining)
+    public static Decision LostBetweenEpochs(RunState run, SupervisorSettings s, string worker, string reason, bool wasMember, IReadOnlyList<string> members)
     {
-        if (!wasMember) return Decision.Of([], new Report(new RunProgress.Note($"worker {worker} {reason} before it joined")));
-        var warning = new Report(new RunProgress.Warning($"worker {worker} {reason} between epochs"));
+        var remaining = members.Count;
+        if (!wasMember) return Decision.Of([], new Report(new RunProgress.MembersChanged(MemberChange.LostBeforeJoining, worker, run.NextEpoch, members, reason)));
+        var warning = new Report(new RunProgress.MembersChanged(MemberChange.LostBetweenEpochs, worker, run.NextEpoch, members, reason));
         var lost = new WorkerLost(worker, run.NextEpoch, reason, remaining);
         return remaining < s.MinWorkers
             ? Decision.Of([lost], warning, new FailRun($"worker {worker} {reason}; {remaining} worker(s) remain, fewer than min-workers = {s.MinWorkers}"))
@@ -107,12 +109,13 @@ public static class SupervisorDecider
     }
 
     /// <summary>Joiners that loaded the members' state become members from <paramref name="epoch"/>.</summary>
-    public static Decision Joined(IReadOnlyList<string> joiners, int members, int epoch)
+    public static Decision Joined(IReadOnlyList<string> joiners, IReadOnlyList<string> members, int epoch)
     {
-        var count = members + joiners.Count;
+        var all = members.Concat(joiners).ToList();
+        var count = all.Count;
         return new Decision(
             joiners.Select(j => (IRunEvent)new WorkerJoined(j, epoch, count)).ToList(),
-            joiners.Select(j => (SupervisorEffect)new Report(new RunProgress.Note($"worker {j} joined: {count} workers from epoch {epoch + 1}"))).ToList());
+            joiners.Select(j => (SupervisorEffect)new Report(new RunProgress.MembersChanged(MemberChange.Joined, j, epoch, all, null))).ToList());
     }
 
     /// <summary>
