@@ -39,7 +39,7 @@ public sealed class RunHarness
         // The observer subscribes to this run's progress before the supervisor starts publishing it.
         RunProgressSubscription.ForwardTo(kit.Sys, RunId, Observer);
         Supervisor = kit.Sys.ActorOf(TrainingSupervisor.Props(Settings, RunProgressPublisher.For(kit.Sys, RunId)), $"supervisor-{RunId}-{incarnation}");
-        WorkerGroup = kit.Sys.ActorOf(Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers), Factory, Supervisor),
+        WorkerGroup = kit.Sys.ActorOf(Workers.WorkerGroup.Props(setup, Enumerable.Range(0, workers), factory, Supervisor),
             $"workers-{RunId}-{incarnation}");
         Observer.Watch(Supervisor); // so that a supervisor stopping without a word ends the wait at once
     }

@@ -53,7 +53,9 @@ public static class TrainCommand
             });
             try
             {
-                var result = new TrainingHost(progress).Run(TrainConfig.Request(options), interrupt.Token);
+                var result = new TrainingHost(progress).Run(
+                    // Crash tests' knobs, read once here from the environment.
+                    TrainConfig.Request(options) with { Faults = Core.Storage.FaultInjection.FromEnvironment() }, interrupt.Token);
                 if (result.Summary is { } summary) return summary.Status == RunStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
                 // The live display ends first (no half-drawn bar), then what happened and how to go on.
                 progress.Dispose();

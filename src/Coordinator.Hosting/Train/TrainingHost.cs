@@ -129,8 +129,8 @@ public sealed class TrainingHost(ITrainingProgress progress)
 
         var threads = settings.ThreadsPerWorker(Environment.ProcessorCount);
         var factory = RunWorker.Factory(settings, split, threads);
-        // Crash tests' knobs, read once here; the loops and the store are handed the policy.
-        var faults = FaultInjection.FromEnvironment();
+        // Crash tests' knobs, as the caller gave them; the loops and the store are handed the policy.
+        var faults = request.Faults;
         var setup = RunWorker.Setup(0, settings, split) with { Faults = faults };
         var supervisorSettings = SupervisorSettingsFor(runId, folder, prepared) with
         {

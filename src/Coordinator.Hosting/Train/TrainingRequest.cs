@@ -1,5 +1,6 @@
 using Coordinator.Configuration;
 using Coordinator.Core;
+using Coordinator.Core.Storage;
 
 namespace Coordinator.Cli.Train;
 
@@ -9,6 +10,10 @@ public abstract record TrainingRequest
     private TrainingRequest()
     {
     }
+
+    /// <summary>Faults to inject (crash tests only; <c>coordinator train</c> reads them from the environment once).
+    /// A program using the library gets none unless it asks.</summary>
+    public FaultInjection Faults { get; init; } = FaultInjection.None;
 
     /// <summary>A new run of <paramref name="Config"/>, with <paramref name="Training"/> instead of its training
     /// settings when given, in <paramref name="RunDir"/> (new or empty; null: runs/&lt;run-id&gt;/).</summary>

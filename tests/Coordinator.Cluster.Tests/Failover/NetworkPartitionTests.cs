@@ -33,7 +33,8 @@ public sealed class NetworkPartitionTests(ReferenceAccuracy reference, ITestOutp
         active.WaitForLine(l => l.StartsWith("restarting epoch", StringComparison.Ordinal), Long, mark);
         output.WriteLine($"link cut -> epoch restarted without the worker: {clock.Elapsed.TotalSeconds:0.0}s");
 
-        Assert.Equal(0, active.WaitForExit(Long));
+        var exit = active.WaitForExit(Long);
+        Assert.True(exit == 0, $"the active supervisor node exited {exit}\nstdout:\n{active.Stdout}\nstderr:\n{active.Stderr}");
         Assert.NotEqual(0, workers[0].WaitForExit(Long)); // removed from the cluster: it stops on its own
         var events = cluster.Events();
         ClusterAssertions.CompletedWithEachEpochOnce(events);

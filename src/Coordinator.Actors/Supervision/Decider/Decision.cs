@@ -12,7 +12,7 @@ public sealed record Decision(IReadOnlyList<IRunEvent> Events, IReadOnlyList<Sup
 /// <summary>What the supervisor does once a decision's events are stored. Plain data: the decider's tests read them.</summary>
 public abstract record SupervisorEffect
 {
-    /// <summary>Tell the run's observer (a <see cref="RunProgress"/> message).</summary>
+    /// <summary>Publish this progress (through the supervisor's <c>RunProgressPublisher</c>).</summary>
     public sealed record Report(RunProgress.Update Progress) : SupervisorEffect;
 
     /// <summary>The run fails with this reason (persisted as <c>RunFailed</c>).</summary>
